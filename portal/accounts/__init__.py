@@ -1,0 +1,1 @@
+"""Local accounts: registration, confirmation, log-in, password reset and account settings."""

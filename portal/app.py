@@ -1,0 +1,98 @@
+"""The application factory: a readable list of `configure_*` steps."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import PROJECT_ROOT, build_config
+
+
+def create_app(
+    config: Mapping[str, Any] | str | os.PathLike | None = None,
+    instance_path: str | os.PathLike | None = None,
+) -> Flask:
+    """Build the portal. `config` is a mapping or a Python settings file; the environment wins."""
+    app = Flask(
+        "portal",
+        root_path=str(PROJECT_ROOT / "portal"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(Path(instance_path or os.environ.get("PORTAL_INSTANCE_PATH")
+                                or PROJECT_ROOT / "instance").resolve()),
+    )
+    configure_settings(app, config)
+    configure_database(app)
+    configure_extensions(app)
+    configure_security(app)
+    configure_templates(app)
+    configure_blueprints(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, config: Mapping[str, Any] | str | os.PathLike | None) -> None:
+    app.config.update(build_config(Path(app.instance_path), config))
+
+
+def configure_database(app: Flask) -> None:
+    from portal.db import Database
+
+    Database(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"]).init_app(app)
+
+
+def configure_extensions(app: Flask) -> None:
+    from portal.accounts.services import load_user
+    from portal.extensions import csrf, htmx, limiter, login_manager
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "このページを見るにはログインしてください。"
+    login_manager.login_message_category = "info"
+
+
+def configure_security(app: Flask) -> None:
+    from portal.security import HttpsAwareSessionInterface, add_security_headers
+
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    app.session_interface = HttpsAwareSessionInterface()
+    app.after_request(add_security_headers)
+
+
+def configure_templates(app: Flask) -> None:
+    from portal.ui import init_templates
+
+    init_templates(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.main.views import bp as main
+    from portal.pwa.views import bp as pwa
+
+    for blueprint in (main, accounts, pwa):
+        app.register_blueprint(blueprint)
+
+
+def configure_errors(app: Flask) -> None:
+    from portal.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from portal.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,85 @@
+"""The `portal` command (also `flask --app wsgi …`): the commands of contracts.md."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from portal.db import get_session, upgrade_database
+
+def fail(message: str) -> None:
+    """Exit non-zero with a one-line reason, as contracts.md asks of every command."""
+    click.echo(f"エラー: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group("db", cls=AppGroup, help="データベースの操作")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="マイグレーションを最新まで適用します。")
+def db_upgrade() -> None:
+    upgrade_database(current_app._get_current_object())
+    click.echo("データベースを最新の状態にしました。")
+
+
+@db_group.command("revision", help="モデルとの差分から新しいマイグレーションを作ります（開発者向け）。")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    from alembic import command
+
+    from portal.db import alembic_config, get_db
+
+    db = get_db()
+    config = alembic_config(db.url)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.revision(config, message=message, autogenerate=True)
+
+
+@click.command("seed", help="デモデータを読み込みます（何度実行しても重複しません）。")
+@with_appcontext
+def seed() -> None:
+    from portal.seed import seed_demo
+
+    report = seed_demo(get_session())
+    for line in report:
+        click.echo(line)
+
+
+@click.command("create-user", help="アカウントを作成します（例：--role staff）。")
+@click.option("--email", required=True, help="メールアドレス")
+@click.option("--password", prompt="パスワード", hide_input=True, confirmation_prompt=True,
+              help="パスワード（省略すると入力を求めます）")
+@click.option("--role", type=click.Choice(["business", "supporter", "staff"]), default="business",
+              show_default=True, help="business=事業者, supporter=支援者, staff=職員")
+@click.option("--name", default="", help="表示名")
+@with_appcontext
+def create_user_command(email: str, password: str, role: str, name: str) -> None:
+    from portal.accounts.services import AccountError, create_user
+    from portal.models import Role
+
+    session = get_session()
+    try:
+        user = create_user(session, email, password, Role(role), display_name=name, confirmed=True)
+    except AccountError as error:
+        session.rollback()
+        fail(error.message)
+    session.commit()
+    click.echo(f"{user.role.label}のアカウントを作成しました: {user.email}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_group, seed, create_user_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from portal.app import create_app
+
+    FlaskGroup(create_app=create_app, add_default_commands=True,
+               help="中小企業支援ポータルの管理コマンド").main(prog_name="portal")

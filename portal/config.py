@@ -1,0 +1,127 @@
+"""Configuration: defaults, then a file or mapping, then the environment.
+
+Environment wins so that an operator can change a deployment without editing files: `DATABASE_URL`
+and `SECRET_KEY` are read as they are, and every other setting `X` can be given as `PORTAL_X`.
+Values from the environment are converted to the type of the default (bool, int) so that
+`PORTAL_MAIL_USE_TLS=1` means what it says.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "SITE_NAME": "中小企業支援ポータル",
+    "SITE_SHORT_NAME": "支援ポータル",
+    "SITE_OPERATOR": "ポータル運営事務局",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "SQL_ECHO": False,
+    # E-mail: with no MAIL_SERVER the mail is printed to the console (local demo).
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "支援ポータル <noreply@portal.localhost>",
+    "MAIL_TIMEOUT": 10,
+    # werkzeug's scrypt default; tests lower the work factor to stay fast.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # Tokens sent by e-mail.
+    "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
+    "RESET_TOKEN_MAX_AGE": 3600,
+    # Rate limits (Flask-Limiter syntax); storage is memory:// or redis://host:port.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "RESET_RATE_LIMIT": "5 per 15 minutes",
+    # Cookies: the session cookie is also Secure whenever the request came over HTTPS.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    "PROXY_COUNT": 0,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "THEME_COLOR": "#0b5394",
+}
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def from_environment(environ: Mapping[str, str], known: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings given in the environment: `DATABASE_URL`, `SECRET_KEY`, and `PORTAL_<NAME>`."""
+    found: dict[str, Any] = {}
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        if environ.get(name):
+            found[name] = environ[name]
+    for key, value in environ.items():
+        if key.startswith("PORTAL_") and len(key) > 7:
+            name = key[7:]
+            found[name] = _coerce(value, known.get(name))
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write `postgresql://…` and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """A stable per-installation key for the local demo, kept out of the repository."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def build_config(
+    instance_path: Path,
+    overrides: Mapping[str, Any] | str | os.PathLike | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Merge the three layers and fill in what depends on the instance folder."""
+    config = dict(DEFAULTS)
+    if isinstance(overrides, (str, os.PathLike)):
+        namespace: dict[str, Any] = {}
+        exec(compile(Path(overrides).read_text(), str(overrides), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    elif overrides:
+        config.update(overrides)
+    if environ is None:
+        environ = os.environ
+    if environ.get("PORTAL_CONFIG"):
+        namespace = {}
+        path = environ["PORTAL_CONFIG"]
+        exec(compile(Path(path).read_text(), path, "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    config.update(from_environment(environ, config))
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.sqlite3'}"
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_secret_key(instance_path)
+    return config

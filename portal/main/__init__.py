@@ -1,0 +1,1 @@
+"""The top page and the portal's general pages."""

@@ -1,0 +1,53 @@
+"""Accounts: a person who logs in, with one role."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+from portal.models.base import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    BUSINESS = "business"
+    SUPPORTER = "supporter"
+    STAFF = "staff"
+
+    @property
+    def label(self) -> str:
+        return {"business": "事業者", "supporter": "支援者", "staff": "職員"}[self.value]
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", native_enum=False, length=20,
+             values_callable=lambda roles: [r.value for r in roles]),
+        default=Role.BUSINESS,
+    )
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:  # flask-login: a disabled account cannot log in
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is Role.STAFF
+
+    @property
+    def name_for_display(self) -> str:
+        return self.display_name or self.email

@@ -1,0 +1,34 @@
+"""Demo data for `portal seed` and `make run`: idempotent, so it can run on every start."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from portal.accounts.services import create_user, find_user
+from portal.models import Role
+
+
+DEMO_PASSWORD = "sakura-kaika-2026"
+DEMO_ACCOUNTS = (
+    ("demo@example.jp", "business", "デモ事業者（株式会社みらい工房）"),
+    ("shien@example.jp", "supporter", "デモ支援者（みらい経営支援センター）"),
+    ("staff@example.jp", "staff", "デモ職員（ポータル運営事務局）"),
+)
+
+
+def seed_accounts(session: Session) -> list[str]:
+    created = []
+    for email, role, name in DEMO_ACCOUNTS:
+        if find_user(session, email) is None:
+            create_user(session, email, DEMO_PASSWORD, Role(role), display_name=name, confirmed=True)
+            created.append(email)
+    session.commit()
+    lines = ["デモ用アカウント（パスワードを変更していなければ、次の内容でログインできます）:"]
+    for email, role, _name in DEMO_ACCOUNTS:
+        mark = "（今回作成）" if email in created else ""
+        lines.append(f"  {Role(role).label}: {email} / {DEMO_PASSWORD} {mark}".rstrip())
+    return lines
+
+
+def seed_demo(session: Session) -> list[str]:
+    return seed_accounts(session)

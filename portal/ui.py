@@ -1,0 +1,79 @@
+"""What every template can use: the navigation, asset URLs that change with their content, dates.
+
+Features add themselves to the header navigation with `add_nav_item` when their blueprint is
+registered, so the header never links to a feature that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, url_for
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    order: int = 100
+
+
+def add_nav_item(app: Flask, endpoint: str, label: str, order: int = 100) -> None:
+    items: list[NavItem] = app.extensions.setdefault("portal_nav", [])
+    if all(item.endpoint != endpoint for item in items):
+        items.append(NavItem(endpoint, label, order))
+        items.sort(key=lambda item: item.order)
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """`/static/…?v=<content hash>`: safe to cache forever, renewed when the file changes."""
+    path = Path(current_app.static_folder) / filename
+    version = _file_digest(path, path.stat().st_mtime_ns)
+    return url_for("static", filename=filename, v=version)
+
+
+def format_date(value: date | datetime | None, with_weekday: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(JST).date()
+    text = f"{value.year}年{value.month}月{value.day}日"
+    if with_weekday:
+        text += f"（{'月火水木金土日'[value.weekday()]}）"
+    return text
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(JST)
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def init_templates(app: Flask) -> None:
+    app.extensions.setdefault("portal_nav", [])
+    app.jinja_env.globals.update(asset_url=asset_url)
+    app.jinja_env.filters.update(jdate=format_date, jdatetime=format_datetime)
+
+    @app.context_processor
+    def site_context():
+        config = current_app.config
+        return {
+            "site_name": config["SITE_NAME"],
+            "site_short_name": config["SITE_SHORT_NAME"],
+            "site_operator": config["SITE_OPERATOR"],
+            "theme_color": config["THEME_COLOR"],
+            "nav_items": current_app.extensions["portal_nav"],
+        }

@@ -1,0 +1,62 @@
+/* Service worker of the portal. Pages: network first, the offline page when the network is gone.
+   Static files: cache first (their URLs carry a content hash). Pages are never cached, so no
+   company data stays on the device. */
+const VERSION = "{{ version }}";
+const SHELL_CACHE = "shell-" + VERSION;
+const STATIC_CACHE = "static-" + VERSION;
+const PRECACHE = {{ precache|tojson }};
+const OFFLINE_URL = "{{ offline_url }}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((key) => key !== SHELL_CACHE && key !== STATIC_CACHE).map((key) => caches.delete(key))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+function offlineResponse() {
+  return caches.match(OFFLINE_URL).then((cached) => cached || new Response(
+    "オフラインです。通信環境を確認してください。",
+    { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } }
+  ));
+}
+
+function cacheFirst(request) {
+  return caches.match(request).then((cached) => {
+    if (cached) {
+      return cached;
+    }
+    return fetch(request).then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(STATIC_CACHE).then((cache) => cache.put(request, copy));
+      }
+      return response;
+    });
+  });
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) {
+    return;
+  }
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+    return;
+  }
+  const isPage = request.mode === "navigate" || request.headers.get("HX-Request") === "true";
+  if (isPage) {
+    event.respondWith(fetch(request).catch(offlineResponse));
+  }
+});

@@ -1,0 +1,46 @@
+"""Configuration layers: defaults, then a file or mapping, then the environment."""
+
+from __future__ import annotations
+
+from portal.config import build_config, normalise_database_url
+
+
+def test_defaults_use_sqlite_under_the_instance_folder_and_a_persistent_secret(tmp_path):
+    first = build_config(tmp_path, environ={})
+    second = build_config(tmp_path, environ={})
+    assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    assert first["SECRET_KEY"] and first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_mapping_overrides_defaults_and_environment_overrides_mapping(tmp_path):
+    config = build_config(tmp_path, {"SITE_NAME": "県ポータル", "MAIL_PORT": 2525},
+                          environ={"PORTAL_MAIL_PORT": "1025", "PORTAL_MAIL_USE_TLS": "1",
+                                   "SECRET_KEY": "from-env"})
+    assert config["SITE_NAME"] == "県ポータル"
+    assert config["MAIL_PORT"] == 1025
+    assert config["MAIL_USE_TLS"] is True
+    assert config["SECRET_KEY"] == "from-env"
+
+
+def test_settings_file_is_read(tmp_path):
+    settings = tmp_path / "settings.py"
+    settings.write_text('SITE_NAME = "〇〇県中小企業ポータル"\nlowercase_is_ignored = 1\n', encoding="utf-8")
+    config = build_config(tmp_path, settings, environ={})
+    assert config["SITE_NAME"] == "〇〇県中小企業ポータル"
+    assert "lowercase_is_ignored" not in config
+
+
+def test_portal_config_environment_variable_names_a_settings_file(tmp_path):
+    settings = tmp_path / "prod.py"
+    settings.write_text('RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"\n', encoding="utf-8")
+    config = build_config(tmp_path, environ={"PORTAL_CONFIG": str(settings)})
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_postgresql_urls_get_the_psycopg_driver(tmp_path):
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+    config = build_config(tmp_path, environ={"DATABASE_URL": "postgresql://postgres@127.0.0.1/test"})
+    assert config["DATABASE_URL"] == "postgresql+psycopg://postgres@127.0.0.1/test"
