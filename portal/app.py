@@ -79,11 +79,18 @@ def configure_templates(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.api.views import bp as api
     from portal.main.views import bp as main
+    from portal.mylist.views import bp as mylist
+    from portal.navi.views import bp as navi
     from portal.pwa.views import bp as pwa
+    from portal.ui import add_nav_item
 
-    for blueprint in (main, accounts, pwa):
+    for blueprint in (main, accounts, navi, mylist, api, pwa):
         app.register_blueprint(blueprint)
+    add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
+    add_nav_item(app, "navi.case_search", "事例を探す", 20)
+    add_nav_item(app, "mylist.index", "マイリスト", 30, requires_login=True)
 
 
 def configure_errors(app: Flask) -> None:

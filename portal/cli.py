@@ -74,7 +74,9 @@ def create_user_command(email: str, password: str, role: str, name: str) -> None
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_group, seed, create_user_command):
+    from portal.content.cli import import_group, reindex_command
+
+    for command in (db_group, seed, create_user_command, import_group, reindex_command):
         app.cli.add_command(command)
 
 

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "RESET_RATE_LIMIT": "5 per 15 minutes",
+    "API_RATE_LIMIT": "600 per minute",
     # Cookies: the session cookie is also Secure whenever the request came over HTTPS.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

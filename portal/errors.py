@@ -53,7 +53,7 @@ def _respond(status: int, detail: str | None = None, field: str | None = None):
         if field:
             body["field"] = field
         return jsonify(body), status
-    return render("errors/error.html", status=status, status_code=status, title=title,
+    return render("errors/error.html", http_status=status, status_code=status, title=title,
                   hint=detail or hint)
 
 

@@ -19,13 +19,13 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
+def render(template: str, block: str | None = None, http_status: int = 200, **context: Any) -> Response:
     """Render `template`, or only its `block` when an htmx request asked for that region."""
     if block and wants_fragment():
         body = render_block(template, block, **context)
     else:
         body = render_template(template, **context)
-    response = make_response(body, status)
+    response = make_response(body, http_status)
     response.vary.add("HX-Request")
     return response
 

@@ -30,5 +30,23 @@ def seed_accounts(session: Session) -> list[str]:
     return lines
 
 
+def ensure_search_index(session: Session) -> list[str]:
+    """Rebuilds the search index when it does not hold what the database holds (a new machine,
+    a deleted instance folder, or a search schema that changed and was recreated empty)."""
+    from sqlalchemy import func, select
+
+    from portal.content.indexing import reindex, search_index
+    from portal.models import Case, Support
+
+    expected = {"supports": session.scalar(select(func.count(Support.id))),
+                "cases": session.scalar(select(func.count(Case.id)))}
+    if all(search_index(kind).doc_count() == count for kind, count in expected.items()):
+        return []
+    counts = reindex(session)
+    return [f"検索索引を作り直しました（支援制度 {counts['supports']} 件、事例 {counts['cases']} 件）"]
+
+
 def seed_demo(session: Session) -> list[str]:
-    return seed_accounts(session)
+    from portal.content.importers.demo import load_demo
+
+    return [*load_demo(session), *ensure_search_index(session), *seed_accounts(session)]

@@ -190,3 +190,7 @@ def industry_letter(name: str) -> str | None:
     if len(key) == 1 and key.upper() in INDUSTRIES:
         return key.upper()
     return _INDUSTRY_BY_NAME.get(key)
+
+
+STAGE_NAMES: dict[int, str] = {stage_id: name for stage_id, (name, _group) in STAGES.items()}
+SUBKIND_NAMES: dict[int, str] = {sub_id: name for sub_id, (_parent, name) in SERVICE_SUBKINDS.items()}

@@ -23,12 +23,13 @@ class NavItem:
     endpoint: str
     label: str
     order: int = 100
+    requires_login: bool = False
 
 
-def add_nav_item(app: Flask, endpoint: str, label: str, order: int = 100) -> None:
+def add_nav_item(app: Flask, endpoint: str, label: str, order: int = 100, requires_login: bool = False) -> None:
     items: list[NavItem] = app.extensions.setdefault("portal_nav", [])
     if all(item.endpoint != endpoint for item in items):
-        items.append(NavItem(endpoint, label, order))
+        items.append(NavItem(endpoint, label, order, requires_login))
         items.sort(key=lambda item: item.order)
 
 
@@ -62,10 +63,16 @@ def format_datetime(value: datetime | None) -> str:
     return f"{format_date(local.date())} {local:%H:%M}"
 
 
+def http_url(value: str | None) -> str:
+    """The URL when it is http(s), else "": imported data must not smuggle javascript: links."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
 def init_templates(app: Flask) -> None:
     app.extensions.setdefault("portal_nav", [])
     app.jinja_env.globals.update(asset_url=asset_url)
-    app.jinja_env.filters.update(jdate=format_date, jdatetime=format_datetime)
+    app.jinja_env.filters.update(jdate=format_date, jdatetime=format_datetime, http_url=http_url)
 
     @app.context_processor
     def site_context():

@@ -191,5 +191,10 @@ def client(app):
 
 @pytest.fixture
 def session(app):
-    with app.app_context():
-        yield get_db(app).session()
+    """A session of its own, outside any app context, so that test requests get fresh contexts
+    (a long-lived app context would share flask.g, and so the logged-in user, between clients)."""
+    from sqlalchemy.orm import Session
+
+    with Session(get_db(app).engine, expire_on_commit=False) as session:
+        session.info["app"] = app
+        yield session

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+                     r'|"X-CSRFToken": "([^"]+)"')
 
 
 def csrf_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "no CSRF token on the page"
-    return match.group(1) or match.group(2)
+    return match.group(1) or match.group(2) or match.group(3)
 
 
 def submit(client, page_url: str, data: dict, action: str | None = None, **kwargs):

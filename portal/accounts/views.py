@@ -51,7 +51,7 @@ def register():
         else:
             return redirect_after_post("accounts.registered", email=user.email)
     status = 422 if form.errors else 200
-    return render("accounts/register.html", form=form, status=status)
+    return render("accounts/register.html", form=form, http_status=status)
 
 
 @bp.get("/registered")
@@ -65,7 +65,7 @@ def confirm(token: str):
     try:
         services.confirm_email(get_session(), token)
     except TokenError as error:
-        return render("accounts/token_error.html", message=error.message, status=400,
+        return render("accounts/token_error.html", message=error.message, http_status=400,
                       retry_endpoint="accounts.resend")
     flash("メールアドレスを確認しました。ログインしてください。", "success")
     return redirect(url_for("accounts.login"))
@@ -79,7 +79,7 @@ def resend():
         services.resend_confirmation(get_session(), form.email.data)
         flash("確認メールを送信しました（ご登録がある場合）。メールのリンクを開いてください。", "success")
         return redirect_after_post("accounts.login")
-    return render("accounts/resend.html", form=form, status=422 if form.errors else 200)
+    return render("accounts/resend.html", form=form, http_status=422 if form.errors else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -99,7 +99,7 @@ def login():
             flash("ログインしました。", "success")
             return redirect(next_url if is_safe_next(next_url) else url_for("main.index"), code=303)
     return render("accounts/login.html", form=form, next_url=next_url if is_safe_next(next_url) else "",
-                  status=422 if form.errors else 200)
+                  http_status=422 if form.errors else 200)
 
 
 @bp.post("/logout")
@@ -119,7 +119,7 @@ def reset_request():
     if form.validate_on_submit():
         services.request_password_reset(get_session(), form.email.data, _client_ip())
         return redirect_after_post("accounts.reset_sent")
-    return render("accounts/reset_request.html", form=form, status=422 if form.errors else 200)
+    return render("accounts/reset_request.html", form=form, http_status=422 if form.errors else 200)
 
 
 @bp.get("/reset/sent")
@@ -134,7 +134,7 @@ def reset_password(token: str):
     try:
         services.user_for_reset(session, token)
     except TokenError as error:
-        return render("accounts/token_error.html", message=error.message, status=400,
+        return render("accounts/token_error.html", message=error.message, http_status=400,
                       retry_endpoint="accounts.reset_request")
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
@@ -147,7 +147,7 @@ def reset_password(token: str):
             flash("パスワードを再設定しました。新しいパスワードでログインしてください。", "success")
             return redirect_after_post("accounts.login")
     return render("accounts/reset_password.html", form=form, token=token,
-                  status=422 if form.errors else 200)
+                  http_status=422 if form.errors else 200)
 
 
 @bp.get("/")
@@ -159,7 +159,7 @@ def settings():
 def _settings_page(password_form, email_form, status: int = 200):
     events = services.recent_events(get_session(), current_user)
     return render("accounts/settings.html", password_form=password_form, email_form=email_form,
-                  events=events, event_labels=services.EVENT_LABELS, status=status)
+                  events=events, event_labels=services.EVENT_LABELS, http_status=status)
 
 
 @bp.post("/password")
@@ -199,7 +199,7 @@ def confirm_email_change(token: str):
     try:
         services.confirm_email_change(get_session(), token)
     except TokenError as error:
-        return render("accounts/token_error.html", message=error.message, status=400,
+        return render("accounts/token_error.html", message=error.message, http_status=400,
                       retry_endpoint="accounts.settings")
     flash("メールアドレスを変更しました。", "success")
     return redirect(url_for("accounts.settings") if current_user.is_authenticated

@@ -1,6 +1,11 @@
 """All models, imported here so that `Base.metadata` knows every table (Alembic compares it)."""
 
 from portal.models.audit import AuditEvent
+from portal.models.case import Case, CaseTag, case_supports
+from portal.models.content_state import ContentState
+from portal.models.mylist import SavedItem, SavedSearch
+from portal.models.support import TAG_KINDS, Support, SupportTag
 from portal.models.user import Role, User
 
-__all__ = ["AuditEvent", "Role", "User"]
+__all__ = ["TAG_KINDS", "AuditEvent", "Case", "CaseTag", "ContentState", "Role", "SavedItem",
+           "SavedSearch", "Support", "SupportTag", "User", "case_supports"]

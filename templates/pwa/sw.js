@@ -55,7 +55,12 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
     return;
   }
-  const isPage = request.mode === "navigate" || request.headers.get("HX-Request") === "true";
+  /* Whole pages only: navigations, boosted htmx requests and htmx history restores. An htmx
+     request for one region (a search result list, a button) must not get the whole offline page
+     swapped into that region; it fails instead, and app.js tells the user. */
+  const isPage = request.mode === "navigate"
+    || request.headers.get("HX-Boosted") === "true"
+    || request.headers.get("HX-History-Restore-Request") === "true";
   if (isPage) {
     event.respondWith(fetch(request).catch(offlineResponse));
   }

@@ -69,3 +69,22 @@ def test_console_script_runs_with_environment_configuration(tmp_path):
 def test_upgrade_database_helper_is_idempotent(app):
     upgrade_database(app)
     upgrade_database(app)
+
+
+def test_seed_rebuilds_a_search_index_that_lost_its_documents(app):
+    import shutil
+
+    from portal.content.indexing import search_index
+
+    run(app, "seed")
+    with app.app_context():
+        assert search_index("supports").ids_matching("ものづくり")
+        directory = search_index("supports").directory
+        search_index("supports").close()
+        shutil.rmtree(directory)
+        app.extensions["portal_search"].clear()
+        assert search_index("supports").doc_count() == 0
+    again = run(app, "seed")
+    assert "検索索引を作り直しました" in again.output
+    with app.app_context():
+        assert search_index("supports").ids_matching("ものづくり")

@@ -1,0 +1,144 @@
+"""The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json.
+
+Written as data next to the code it describes; a test checks that every route of the API
+blueprint is described and that the parameters match what the parser accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal import taxonomy
+
+
+def _array(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+            "description": description, "schema": {"type": "array", "items": items}}
+
+
+def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+COMMON = [
+    _param("q", {"type": "string", "maxLength": 200}, "フリーテキスト（日本語の部分一致。スペース区切りはAND）"),
+    _array("purpose", {"type": "integer", "minimum": 1, "maximum": 10}, "目的（お困りごと）ID。複数指定はOR"),
+    _array("industry", {"type": "string", "enum": list(taxonomy.INDUSTRIES)},
+           "業種（日本標準産業分類の大分類）。支援制度では業種の限定がない制度も含む"),
+    _param("prefecture", {"type": "string", "pattern": "^(0[1-9]|[1-3][0-9]|4[0-7])$"},
+           "都道府県（JISコード）。支援制度では全国対象の制度も含む"),
+    _param("page", {"type": "integer", "minimum": 1, "default": 1}, "ページ番号"),
+    _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "1ページの件数"),
+]
+
+SUPPORT_PARAMS = [
+    *COMMON,
+    _array("stage", {"type": "integer", "minimum": 1, "maximum": 17}, "事業ステージID。複数指定はOR"),
+    _array("service", {"type": "integer", "minimum": 1, "maximum": 5}, "支援の種類ID。複数指定はOR"),
+    _param("open", {"type": "string", "enum": ["0", "1"]}, "1 = 今申し込める制度（公募中・常時受付）のみ"),
+    _param("employees", {"type": "integer", "minimum": 0},
+           "従業員数。上限がこれより小さい制度を除く（本ポータルの拡張）"),
+    _param("capital", {"type": "integer", "minimum": 0}, "資本金（円）。上限がこれより小さい制度を除く（本ポータルの拡張）"),
+    _param("sort", {"type": "string", "enum": ["relevance", "deadline", "updated"]},
+           "並び順。既定は q があれば relevance、なければ updated"),
+]
+
+CASE_PARAMS = [
+    *COMMON,
+    _array("support", {"type": "integer", "minimum": 1}, "活用した支援制度のID。複数指定はOR"),
+    _param("sort", {"type": "string", "enum": ["relevance", "updated"]}, "並び順"),
+]
+
+FACET_VALUE = {"type": "object", "required": ["id", "name", "count"], "properties": {
+    "id": {"oneOf": [{"type": "integer"}, {"type": "string"}]}, "name": {"type": "string"},
+    "count": {"type": "integer", "minimum": 0}}}
+
+ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string"}, "field": {"type": "string"}}}
+
+SUPPORT_SUMMARY = {"type": "object", "required": ["id", "title", "summary", "url", "status", "deadline", "purposes",
+                                                   "prefectures", "authorities"], "properties": {
+    "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
+    "url": {"type": "string", "format": "uri"},
+    "status": {"type": "string", "enum": ["open", "always", "closed", "unknown"]},
+    "deadline": {"type": ["string", "null"], "format": "date"},
+    "purposes": {"type": "array", "items": {"type": "integer"}},
+    "prefectures": {"type": "array", "items": {"type": "string"}},
+    "authorities": {"type": "array", "items": {"type": "string"}}}}
+
+CASE_SUMMARY = {"type": "object", "required": ["id", "title", "summary", "url"], "properties": {
+    "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
+    "url": {"type": "string", "format": "uri"}, "year": {"type": ["integer", "null"]},
+    "company": {"type": "string"}, "industry": {"type": ["string", "null"]},
+    "prefecture": {"type": ["string", "null"]}, "purposes": {"type": "array", "items": {"type": "integer"}},
+    "support_ids": {"type": "array", "items": {"type": "integer"}}}}
+
+
+def _listing(item_ref: str, facets: list[str]) -> dict[str, Any]:
+    return {"type": "object", "required": ["total", "page", "per_page", "items", "facets"], "properties": {
+        "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "items": {"type": "array", "items": {"$ref": item_ref}},
+        "facets": {"type": "object", "required": facets,
+                   "properties": {f: {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
+                                  for f in facets}}}}
+
+
+def _ok(ref: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+BAD_REQUEST = _ok("#/components/schemas/Error", "不正なパラメータ（field に項目名）")
+NOT_FOUND = _ok("#/components/schemas/Error", "見つからない")
+ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "中小企業支援ポータル 公開API", "version": "1.0.0",
+                 "description": "支援制度と事例の検索API。ログイン不要・CORS許可。"
+                                "同じパラメータの複数の値はOR、異なるパラメータはAND。"
+                                "ファセットの件数は、そのファセット自身の条件を除いた現在の検索での件数。"},
+        "paths": {
+            "/supports": {"get": {"operationId": "listSupports", "summary": "支援制度の検索",
+                                  "parameters": SUPPORT_PARAMS,
+                                  "responses": {"200": _ok("#/components/schemas/SupportList", "検索結果"),
+                                                "400": BAD_REQUEST}}},
+            "/supports/{id}": {"get": {"operationId": "getSupport", "summary": "支援制度の詳細（事例のIDつき）",
+                                       "parameters": [ID_PARAM],
+                                       "responses": {"200": _ok("#/components/schemas/SupportDetail", "支援制度"),
+                                                     "404": NOT_FOUND}}},
+            "/cases": {"get": {"operationId": "listCases", "summary": "事例の検索", "parameters": CASE_PARAMS,
+                               "responses": {"200": _ok("#/components/schemas/CaseList", "検索結果"),
+                                             "400": BAD_REQUEST}}},
+            "/cases/{id}": {"get": {"operationId": "getCase", "summary": "事例の詳細", "parameters": [ID_PARAM],
+                                    "responses": {"200": _ok("#/components/schemas/CaseDetail", "事例"),
+                                                  "404": NOT_FOUND}}},
+            "/openapi.json": {"get": {"operationId": "getOpenApi", "summary": "このAPIの説明",
+                                      "responses": {"200": {"description": "OpenAPI 3.1",
+                                                            "content": {"application/json": {}}}}}},
+        },
+        "components": {"schemas": {
+            "Error": ERROR,
+            "FacetValue": FACET_VALUE,
+            "SupportSummary": SUPPORT_SUMMARY,
+            "SupportDetail": {"allOf": [{"$ref": "#/components/schemas/SupportSummary"}, {
+                "type": "object", "required": ["case_ids", "related"], "properties": {
+                    "case_ids": {"type": "array", "items": {"type": "integer"}},
+                    "related": {"type": "array", "items": {"type": "object"}},
+                    "body": {"type": "string"}, "target": {"type": "string"}, "usage": {"type": "string"},
+                    "inquiry": {"type": "string"}, "application_url": {"type": ["string", "null"]},
+                    "stages": {"type": "array", "items": {"type": "integer"}},
+                    "services": {"type": "array", "items": {"type": "integer"}},
+                    "industries": {"type": "array", "items": {"type": "string"}},
+                    "conditions": {"type": "object"}}}]},
+            "SupportList": _listing("#/components/schemas/SupportSummary",
+                                    ["purpose", "stage", "service", "industry", "prefecture"]),
+            "CaseSummary": CASE_SUMMARY,
+            "CaseDetail": {"allOf": [{"$ref": "#/components/schemas/CaseSummary"}, {
+                "type": "object", "properties": {
+                    "background": {"type": "string"}, "challenges": {"type": "string"},
+                    "results": {"type": "string"}, "supports": {"type": "array", "items": {"type": "object"}}}}]},
+            "CaseList": _listing("#/components/schemas/CaseSummary", ["purpose", "industry", "prefecture"]),
+        }},
+    }

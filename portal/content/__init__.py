@@ -1,0 +1,1 @@
+"""Content: support measures and case studies — how they are written, imported and indexed."""

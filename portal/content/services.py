@@ -1,0 +1,207 @@
+"""Writing measures and cases: the one place that does, so that imports are idempotent and the
+search index and the navi's catalog follow every change.
+
+`import_supports` / `import_cases` run in one transaction: either every record is written or, on
+any error, none is. A record whose content is unchanged is not touched, so re-importing the same
+file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.content.records import CaseRecord, ImportFormatError, Ref, SupportRecord
+from portal.models import Case, CaseTag, ContentState, Support, SupportTag
+from portal.models.base import utcnow
+
+SUPPORT_FIELDS = [f.name for f in fields(SupportRecord)
+                  if f.name not in {"source", "source_id", "related", "tags", "created_at", "updated_at"}]
+CASE_FIELDS = [f.name for f in fields(CaseRecord)
+               if f.name not in {"source", "source_id", "supports", "tags", "created_at", "updated_at"}]
+
+
+@dataclass
+class ImportReport:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    @classmethod
+    def of(cls, written: Sequence[tuple[Any, str]]) -> ImportReport:
+        """The report of (row, "created" | "updated" | "unchanged") pairs, after a flush."""
+        report = cls()
+        for row, outcome in written:
+            if outcome == "unchanged":
+                report.unchanged += 1
+            else:
+                getattr(report, outcome).append(row.id)
+        return report
+
+    @property
+    def changed_ids(self) -> list[int]:
+        return self.created + self.updated
+
+    def summary(self, what: str) -> str:
+        return (f"{what}: 新規 {len(self.created)} 件、更新 {len(self.updated)} 件、"
+                f"変更なし {self.unchanged} 件")
+
+
+def bump_version(session: Session, kind: str) -> None:
+    state = session.get(ContentState, kind)
+    if state is None:
+        session.add(ContentState(kind=kind, version=1, changed_at=utcnow()))
+    else:
+        session.execute(update(ContentState).where(ContentState.kind == kind)
+                        .values(version=ContentState.version + 1, changed_at=utcnow()))
+
+
+def content_version(session: Session, kind: str) -> int:
+    return session.scalar(select(ContentState.version).where(ContentState.kind == kind)) or 0
+
+
+def _tag_set(tags: dict[str, list[str]]) -> set[tuple[str, str]]:
+    return {(kind, str(value)) for kind, values in tags.items() for value in values}
+
+
+def _apply(row: Any, record: Any, names: Sequence[str], values: dict[str, Any]) -> bool:
+    changed = False
+    for name in names:
+        new = values[name] if name in values else getattr(record, name)
+        if getattr(row, name) != new:
+            setattr(row, name, new)
+            changed = True
+    return changed
+
+
+def _check_unique(records: Sequence[Any]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for index, record in enumerate(records):
+        key = (record.source, record.source_id)
+        if key in seen:
+            raise ImportFormatError(f"ID {record.source_id} が重複しています", index, "id")
+        seen.add(key)
+
+
+def _write_support(session: Session, record: SupportRecord, existing: Support | None) -> tuple[Support, str]:
+    values = {"related_refs": [ref.as_dict() for ref in record.related]}
+    names = [*SUPPORT_FIELDS, "related_refs"]
+    if existing is None:
+        support = Support(source=record.source, source_id=record.source_id)
+        _apply(support, record, names, values)
+        support.tags = [SupportTag(kind=k, value=v) for k, v in sorted(_tag_set(record.tags))]
+        support.created_at = record.created_at or utcnow()
+        support.updated_at = record.updated_at or support.created_at
+        session.add(support)
+        return support, "created"
+    changed = _apply(existing, record, names, values)
+    wanted = _tag_set(record.tags)
+    if {(t.kind, t.value) for t in existing.tags} != wanted:
+        existing.tags = [SupportTag(kind=k, value=v) for k, v in sorted(wanted)]
+        changed = True
+    if changed:
+        existing.updated_at = record.updated_at or utcnow()
+        existing.imported_at = utcnow()
+        return existing, "updated"
+    return existing, "unchanged"
+
+
+def import_supports(session: Session, records: Sequence[SupportRecord]) -> ImportReport:
+    """Create or update measures by (source, source_id), in the caller's transaction."""
+    _check_unique(records)
+    by_source: dict[str, dict[str, Support]] = {}
+    for source in {r.source for r in records}:
+        rows = session.scalars(select(Support).where(Support.source == source))
+        by_source[source] = {row.source_id: row for row in rows}
+    written: list[tuple[Support, str]] = []
+    for record in records:
+        written.append(_write_support(session, record, by_source[record.source].get(record.source_id)))
+    session.flush()
+    report = ImportReport.of(written)
+    if report.changed_ids:
+        link_case_supports(session)
+        bump_version(session, "supports")
+    return report
+
+
+def _case_refs_values(record: CaseRecord) -> dict[str, Any]:
+    return {"support_refs": [ref.as_dict() for ref in record.supports]}
+
+
+def import_cases(session: Session, records: Sequence[CaseRecord]) -> ImportReport:
+    """Create or update cases by (source, source_id), and link them to the measures they name."""
+    _check_unique(records)
+    existing = {(c.source, c.source_id): c for c in
+                session.scalars(select(Case).where(Case.source.in_({r.source for r in records})))}
+    names = [*CASE_FIELDS, "support_refs"]
+    written: list[tuple[Case, str]] = []
+    for record in records:
+        case = existing.get((record.source, record.source_id))
+        values = _case_refs_values(record)
+        wanted = _tag_set(record.tags)
+        if case is None:
+            case = Case(source=record.source, source_id=record.source_id)
+            _apply(case, record, names, values)
+            case.tags = [CaseTag(kind=k, value=v) for k, v in sorted(wanted)]
+            case.created_at = record.created_at or utcnow()
+            case.updated_at = record.updated_at or case.created_at
+            session.add(case)
+            written.append((case, "created"))
+            continue
+        changed = _apply(case, record, names, values)
+        if {(t.kind, t.value) for t in case.tags} != wanted:
+            case.tags = [CaseTag(kind=k, value=v) for k, v in sorted(wanted)]
+            changed = True
+        if changed:
+            case.updated_at = record.updated_at or utcnow()
+            case.imported_at = utcnow()
+        written.append((case, "updated" if changed else "unchanged"))
+    session.flush()
+    report = ImportReport.of(written)
+    linked = link_case_supports(session)
+    if report.changed_ids or linked:
+        bump_version(session, "cases")
+    return report
+
+
+def _lookup_keys(refs: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    return {(ref["source"], ref["source_id"]) for ref in refs if ref.get("source") and ref.get("source_id")}
+
+
+def link_case_supports(session: Session) -> bool:
+    """Points each case at the measures its refs name, whichever was imported first.
+
+    Returns whether any link changed."""
+    cases = list(session.scalars(select(Case)))
+    wanted_keys = set().union(*(_lookup_keys(c.support_refs) for c in cases)) if cases else set()
+    if not wanted_keys:
+        return False
+    supports = {(s.source, s.source_id): s for s in session.scalars(
+        select(Support).where(Support.source_id.in_({key[1] for key in wanted_keys})))}
+    changed = False
+    for case in cases:
+        targets = [supports[key] for key in sorted(_lookup_keys(case.support_refs)) if key in supports]
+        if {s.id for s in targets} != {s.id for s in case.supports}:
+            case.supports = targets
+            changed = True
+    if changed:
+        session.flush()
+    return changed
+
+
+def resolve_related(session: Session, refs: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], Support | None]]:
+    """Each related ref with the measure it names, when that measure is in the portal."""
+    keys = _lookup_keys(refs)
+    found: dict[tuple[str, str], Support] = {}
+    if keys:
+        rows = session.scalars(select(Support).where(Support.source_id.in_({k[1] for k in keys})))
+        found = {(s.source, s.source_id): s for s in rows}
+    return [(ref, found.get((ref.get("source", ""), ref.get("source_id", "")))) for ref in refs]
+
+
+def ref(title: str, url: str = "", source: str = "", source_id: str = "") -> Ref:
+    return Ref(title=title, url=url, source=source, source_id=source_id)

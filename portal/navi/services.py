@@ -1,0 +1,142 @@
+"""Searching measures and cases: text through the search adapter, filters and facets in the catalog.
+
+Facet counts follow contracts.md: for each facet, the current query with that facet's own filter
+left out, so each count says how many results ticking that value would give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import taxonomy
+from portal.content.indexing import search_index
+from portal.models import Case, Support
+from portal.navi.bits import any_of, mask_of, positions_of
+from portal.navi.catalog import Catalog, get_catalog
+from portal.navi.params import NaviQuery
+from portal.search import TextMatch
+
+SUPPORT_FACETS = ("purpose", "stage", "service", "industry", "prefecture")
+CASE_FACETS = ("purpose", "industry", "prefecture")
+
+
+@dataclass
+class FacetValue:
+    id: str | int
+    name: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class NaviResult:
+    query: NaviQuery
+    total: int
+    items: list
+    facets: dict[str, list[FacetValue]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def facet_names(kind: str, facet: str) -> list[tuple[str | int, str]]:
+    if facet == "purpose":
+        return list(taxonomy.PURPOSES.items())
+    if facet == "stage":
+        return [(k, name) for k, (name, _group) in taxonomy.STAGES.items()]
+    if facet == "service":
+        return list(taxonomy.SERVICES.items())
+    if facet == "industry":
+        return list(taxonomy.INDUSTRIES.items())
+    if facet == "prefecture":
+        return list(taxonomy.PREFECTURES.items())
+    raise KeyError(facet)
+
+
+def _filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, int]:
+    """One mask per active filter; AND them for the result, leave one out for its facet."""
+    masks: dict[str, int] = {}
+    for name in ("purpose", "stage", "service"):
+        values = getattr(query, name)
+        if values:
+            masks[name] = any_of(catalog.mask(name, str(v)) for v in values)
+    if query.industry:
+        masks["industry"] = any_of(catalog.mask("industry", v) for v in query.industry)
+        if catalog.kind == "supports":
+            masks["industry"] |= catalog.all_industries
+    if query.prefecture:
+        masks["prefecture"] = catalog.mask("prefecture", query.prefecture)
+        if catalog.kind == "supports":
+            masks["prefecture"] |= catalog.nationwide
+    if query.support:
+        masks["support"] = any_of(catalog.mask("support", str(v)) for v in query.support)
+    if query.open:
+        masks["open"] = catalog.day(today)[0]
+    if query.employees is not None or query.capital is not None:
+        masks["fit"] = catalog.fits(query.employees, query.capital)
+    return masks
+
+
+def _text_match(catalog: Catalog, query: NaviQuery) -> tuple[int, TextMatch | None]:
+    """The positions whose text matches `q` (everything when there is no searchable word)."""
+    found = search_index(catalog.kind).match(query.q) if query.q else None
+    if found is None:
+        return catalog.all, None
+    position = catalog.position
+    return mask_of(position[p] for p in (int(i) for i in found.ids()) if p in position), found
+
+
+def _facet_counts(catalog: Catalog, facet: str, base: int, selected: set) -> list[FacetValue]:
+    out = []
+    extra = 0
+    if catalog.kind == "supports" and facet == "prefecture":
+        extra = catalog.nationwide
+    elif catalog.kind == "supports" and facet == "industry":
+        extra = catalog.all_industries
+    for value_id, name in facet_names(catalog.kind, facet):
+        count = (base & (catalog.mask(facet, str(value_id)) | extra)).bit_count()
+        out.append(FacetValue(value_id, name, count, value_id in selected))
+    return out
+
+
+def _ordered(catalog: Catalog, mask: int, query: NaviQuery, found: TextMatch | None, today: date) -> list[int]:
+    sort = query.effective_sort
+    if sort == "relevance" and found is not None:
+        positions = positions_of(mask)
+        scores = found.scores(str(catalog.ids[p]) for p in positions)
+        rank = catalog.rank_by_updated  # ties: the newest first
+        return sorted(positions, key=lambda p: (-scores[str(catalog.ids[p])], rank[p]))
+    if sort == "deadline" and catalog.kind == "supports":
+        keys = catalog.day(today)[1]
+        return sorted(positions_of(mask), key=lambda p: keys[p])
+    members = set(positions_of(mask))
+    return [p for p in catalog.by_updated if p in members]
+
+
+def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
+    catalog = get_catalog(session, query.kind)
+    text_mask, found = _text_match(catalog, query)
+    masks = _filter_masks(catalog, query, today)
+    result_mask = text_mask
+    for mask in masks.values():
+        result_mask &= mask
+    facets = {}
+    for facet in SUPPORT_FACETS if query.kind == "supports" else CASE_FACETS:
+        base = text_mask
+        for name, mask in masks.items():
+            if name != facet:
+                base &= mask
+        selected = set(getattr(query, facet)) if facet != "prefecture" else {query.prefecture}
+        facets[facet] = _facet_counts(catalog, facet, base, selected)
+    ordered = _ordered(catalog, result_mask, query, found, today)
+    start = (query.page - 1) * query.per_page
+    page_ids = [catalog.ids[p] for p in ordered[start:start + query.per_page]]
+    model = Support if query.kind == "supports" else Case
+    rows = {row.id: row for row in session.scalars(select(model).where(model.id.in_(page_ids)))} if page_ids else {}
+    return NaviResult(query=query, total=result_mask.bit_count(), items=[rows[i] for i in page_ids if i in rows],
+                      facets=facets)
