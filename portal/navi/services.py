@@ -38,6 +38,7 @@ class NaviResult:
     total: int
     items: list
     facets: dict[str, list[FacetValue]]
+    open_count: int = 0
 
     @property
     def pages(self) -> int:
@@ -133,10 +134,17 @@ def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
                 base &= mask
         selected = set(getattr(query, facet)) if facet != "prefecture" else {query.prefecture}
         facets[facet] = _facet_counts(catalog, facet, base, selected)
+    open_count = 0
+    if query.kind == "supports":
+        base = text_mask
+        for name, mask in masks.items():
+            if name != "open":
+                base &= mask
+        open_count = (base & catalog.day(today)[0]).bit_count()
     ordered = _ordered(catalog, result_mask, query, found, today)
     start = (query.page - 1) * query.per_page
     page_ids = [catalog.ids[p] for p in ordered[start:start + query.per_page]]
     model = Support if query.kind == "supports" else Case
     rows = {row.id: row for row in session.scalars(select(model).where(model.id.in_(page_ids)))} if page_ids else {}
     return NaviResult(query=query, total=result_mask.bit_count(), items=[rows[i] for i in page_ids if i in rows],
-                      facets=facets)
+                      facets=facets, open_count=open_count)

@@ -78,6 +78,11 @@ def test_open_keeps_measures_accepting_now_or_always(client, corpus):
     assert titles(client, "open=1") == {"ものづくり補助金", "東京都 創業助成金", "京都府 IT導入支援"}
 
 
+def test_open_filter_shows_how_many_it_would_give(client, corpus):
+    page = client.get("/supports?purpose=2").get_data(as_text=True)
+    assert "今申し込めるもの（公募中・常時受付）だけ <span class=\"facet__count\">1件</span>" in page
+
+
 def test_facet_counts_leave_out_their_own_filter(client, corpus):
     data = client.get("/api/v1/supports?purpose=2").get_json()
     assert data["total"] == 2
