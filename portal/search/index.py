@@ -14,10 +14,12 @@ writer retries for `WRITE_TIMEOUT` seconds before raising `LockError`.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -87,8 +89,21 @@ class SearchIndex:
         schema = build_schema()
         # No memory-mapping: with it, every searcher opened copies the whole term file.
         storage = FileStorage(str(self.directory), supports_mmap=False)
-        if whoosh_index.exists(storage):
-            ix = storage.open_index()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = storage.open_index() if whoosh_index.exists(storage) else None
+                unreadable = False
+            except Exception:  # noqa: BLE001 — an index pickled by older code may not even unpickle
+                ix, unreadable = None, True
+            if unreadable:
+                gc.collect()  # Whoosh leaves the unreadable table of contents open: close it now
+        if unreadable:
+            log.warning("search index %s cannot be read by this version; recreating it", self.directory)
+            for path in self.directory.iterdir():
+                if path.is_file():
+                    path.unlink()
+        if ix is not None:
             if schema_signature(ix.schema) == schema_signature(schema):
                 return ix
             log.warning("search index %s has an outdated schema; recreating it", self.directory)

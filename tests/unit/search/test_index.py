@@ -116,3 +116,14 @@ def test_searching_an_empty_index_finds_nothing(tmp_path):
     index = SearchIndex(tmp_path, "supports")
     assert index.search("補助金") == [] and index.ids_matching("京都") == set()
     assert index.match("補助金").ids() == set()
+
+
+def test_index_pickled_by_code_that_no_longer_exists_is_recreated_empty(tmp_path, caplog):
+    index_with(tmp_path, make_doc("a", "京都府の補助金")).close()
+    toc = next((tmp_path / "supports").glob("_MAIN_*.toc"))
+    toc.write_bytes(toc.read_bytes().replace(b"WordAnalyzer", b"GoneAnalyzer"))
+    reopened = SearchIndex(tmp_path, "supports")
+    assert reopened.doc_count() == 0
+    assert "cannot be read" in caplog.text
+    reopened.rebuild([make_doc("b", "京都市の補助金")])
+    assert ids(reopened.search("京都")) == ["b"]
