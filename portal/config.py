@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "THEME_COLOR": "#0b5394",
+    # Rendered search result regions kept for anonymous visitors (0 = off); see portal/navi/cache.py.
+    "NAVI_CACHE_SIZE": 512,
 }
 
 

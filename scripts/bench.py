@@ -71,9 +71,8 @@ def build_corpus(app, n_supports: int, n_cases: int) -> dict[str, float]:
                                  title=f"{taxonomy.PREFECTURES[pref]} {record.title}（{2020 + i % 7}年度）",
                                  tags={**record.tags, "prefecture": [pref]}, related=[])
             records.append(record)
-        for chunk in range(0, len(records), 2000):
-            import_supports(session, records[chunk:chunk + 2000])
-            session.commit()
+        import_supports(session, records)
+        session.commit()
         case_base = demo.parse_cases(json.loads((ROOT / "portal/demo/cases.json").read_text("utf-8")))
         cases = []
         for i in range(n_cases):
@@ -82,10 +81,10 @@ def build_corpus(app, n_supports: int, n_cases: int) -> dict[str, float]:
             cases.append(replace(record, source="bench", source_id=f"c{i}",
                                  title=f"{record.title}（{taxonomy.PREFECTURES[pref]}の例 {i}）",
                                  tags={**record.tags, "prefecture": [pref]}))
-        for chunk in range(0, len(cases), 5000):
-            import_cases(session, cases[chunk:chunk + 5000])
-            session.commit()
+        import_cases(session, cases)
+        session.commit()
         loaded = time.perf_counter() - started
+        print(f"  データベースに書き込みました（{loaded:.0f} 秒）。索引を作成中…", flush=True)
         started = time.perf_counter()
         counts = reindex(session)
         indexed = time.perf_counter() - started

@@ -8,12 +8,14 @@ pagination) as the user types or ticks, and pushes the canonical address into th
 from __future__ import annotations
 
 from flask import Blueprint, request, url_for
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.clock import today
 from portal.content.markup import render_body
-from portal.content.services import resolve_related
+from portal.content.services import content_version, resolve_related
 from portal.content.status import status_of
 from portal.db import get_session
 from portal.errors import NotFound
@@ -21,6 +23,7 @@ from portal.htmx import render, wants_fragment
 from portal.models import Case, Support, case_supports
 from portal.mylist.services import saved_ids
 from portal.navi import services
+from portal.navi.cache import region_cache
 from portal.navi.params import InvalidParameter, NaviQuery, parse_query
 from portal import taxonomy
 
@@ -35,15 +38,27 @@ def _search_page(kind: str, template: str, endpoint: str):
     except InvalidParameter as exc:
         error = exc
         query = NaviQuery(kind=kind)
-    result = services.search(session, query, today())
-    canonical = url_for(endpoint) + (f"?{query.query_string()}" if query.pairs() else "")
-    saved = saved_ids(session, current_user) if current_user.is_authenticated else set()
-    response = render(template, block="navi_region", query=query, result=result, error=error,
-                      taxonomy=taxonomy, endpoint=endpoint, saved=saved, today=today(),
-                      status_of=status_of, support_choices=_support_choices(session) if kind == "cases" else [],
-                      http_status=400 if error else 200)
+    day = today()
+    context = {"query": query, "error": error, "taxonomy": taxonomy, "endpoint": endpoint, "today": day,
+               "status_of": status_of, "region_html": None}
+    cache_key = None
+    if error is None and not current_user.is_authenticated:
+        cache_key = (kind, query.query_string(), content_version(session, kind), day)
+        context["region_html"] = region_cache().get(cache_key)
+    if context["region_html"] is None:
+        context.update(
+            result=services.search(session, query, day),
+            saved=saved_ids(session, current_user) if current_user.is_authenticated else set(),
+            support_choices=_support_choices(session) if kind == "cases" else [])
+        if cache_key is not None:
+            region = render_block(template, "navi_region", **context)
+            region_cache().put(cache_key, region)
+            context["region_html"] = Markup(region)
+    else:
+        context["region_html"] = Markup(context["region_html"])
+    response = render(template, block="navi_region", http_status=400 if error else 200, **context)
     if wants_fragment():
-        response.headers["HX-Push-Url"] = canonical
+        response.headers["HX-Push-Url"] = url_for(endpoint) + (f"?{query.query_string()}" if query.pairs() else "")
     return response
 
 

@@ -37,6 +37,7 @@ from .schema import FIELD_WEIGHTS, PAIR_SUFFIX, TEXT_FIELDS, build_schema, docum
 WRITE_TIMEOUT = 5.0
 WRITE_RETRY_DELAY = 0.05
 CACHE_SIZE = 4096
+REBUILD_POOL_MB = 1024
 
 _KIND = re.compile(r"[a-z0-9_-]+")
 log = logging.getLogger(__name__)
@@ -113,9 +114,9 @@ class SearchIndex:
     # Writing
 
     @contextmanager
-    def _writing(self, **commit_options) -> Iterator:
+    def _writing(self, limitmb: int = 128, **commit_options) -> Iterator:
         with self._write_lock:
-            writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=WRITE_RETRY_DELAY)
+            writer = self._ix.writer(timeout=WRITE_TIMEOUT, delay=WRITE_RETRY_DELAY, limitmb=limitmb)
             try:
                 yield writer
             except BaseException:
@@ -126,7 +127,9 @@ class SearchIndex:
     def rebuild(self, docs: Iterable[dict]) -> int:
         """Replace the whole index with `docs` in one commit; returns how many there are."""
         seen: set[str] = set()
-        with self._writing(mergetype=CLEAR) as writer:
+        # A large in-memory pool: sorting postings through temporary files made a 30,000-document
+        # rebuild several times slower.
+        with self._writing(limitmb=REBUILD_POOL_MB, mergetype=CLEAR) as writer:
             for doc in docs:
                 fields = document_fields(doc)
                 if fields["id"] in seen:

@@ -91,3 +91,25 @@ def test_top_page_links_purposes_and_shows_closing_calls(client, corpus):
     assert 'href="/supports?purpose=2"' in html
     assert "締切が近い支援制度" in html and "ものづくり補助金" in html
     assert "金型工場の自動化" in html
+
+
+def test_anonymous_result_regions_are_cached_until_the_content_changes(client, app, session, corpus):
+    from portal.navi.cache import region_cache
+
+    first = text(client.get("/supports?q=補助"))
+    again = text(client.get("/supports?q=補助", headers={"HX-Request": "true"}))
+    assert len(region_cache(app)) == 1
+    assert again.strip() in first  # the fragment is the cached region of the full page
+    add_supports(session, support_record("補助事業の説明会", purpose=[10]))
+    fresh = text(client.get("/supports?q=補助"))
+    assert "補助事業の説明会" in fresh and len(region_cache(app)) == 2
+
+
+def test_logged_in_users_never_get_a_cached_region(client, app, corpus):
+    from portal.navi.cache import region_cache
+    from tests.web.test_accounts import login, make_user
+
+    make_user(app)
+    login(client)
+    html = text(client.get("/supports?q=補助"))
+    assert "マイリストに保存" in html and len(region_cache(app)) == 0
