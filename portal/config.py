@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "THEME_COLOR": "#0b5394",
     # Rendered search result regions kept for anonymous visitors (0 = off); see portal/navi/cache.py.
     "NAVI_CACHE_SIZE": 512,
+    # How long (seconds) a web process trusts the content version it last read (tests use 0).
+    "CONTENT_VERSION_MAX_AGE": 1.0,
 }
 
 

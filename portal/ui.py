@@ -34,14 +34,14 @@ def add_nav_item(app: Flask, endpoint: str, label: str, order: int = 100, requir
 
 
 @lru_cache(maxsize=256)
-def _file_digest(path: Path, mtime_ns: int) -> str:
+def _file_digest(path: Path) -> str:
+    """Read once per process: static files change with a deployment, which restarts the workers."""
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
 def asset_url(filename: str) -> str:
     """`/static/…?v=<content hash>`: safe to cache forever, renewed when the file changes."""
-    path = Path(current_app.static_folder) / filename
-    version = _file_digest(path, path.stat().st_mtime_ns)
+    version = _file_digest(Path(current_app.static_folder) / filename)
     return url_for("static", filename=filename, v=version)
 
 

@@ -153,6 +153,8 @@ def make_test_app(db_url: str, instance: Path, smtp_port: int | None = None, **o
         "SERVER_NAME": "portal.test",
         # Real scrypt, with a small work factor so that hundreds of log-ins stay quick.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Content written by a test must be seen by the very next request.
+        "CONTENT_VERSION_MAX_AGE": 0,
         **overrides,
     }
     return create_app(config, instance_path=instance)

@@ -8,6 +8,7 @@ file changes nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -62,6 +63,23 @@ def bump_version(session: Session, kind: str) -> None:
 
 def content_version(session: Session, kind: str) -> int:
     return session.scalar(select(ContentState.version).where(ContentState.kind == kind)) or 0
+
+
+_versions: dict[tuple[int, str], tuple[float, int]] = {}
+
+
+def recent_content_version(session: Session, kind: str, max_age: float) -> int:
+    """The content version, asked of the database at most every `max_age` seconds per process.
+
+    Every search page needs it to know whether its catalog and cached results are current; a
+    second of delay after an import costs nothing, a query per request costs a third of a page."""
+    key = (id(session.get_bind()), kind)
+    now = time.monotonic()
+    cached = _versions.get(key)
+    if cached is None or now - cached[0] >= max_age:
+        cached = (now, content_version(session, kind))
+        _versions[key] = cached
+    return cached[1]
 
 
 def _tag_set(tags: dict[str, list[str]]) -> set[tuple[str, str]]:

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.content.services import content_version
+from portal.content.services import recent_content_version
 from portal.content.status import derive_status
 from portal.models import Case, CaseTag, Support, SupportTag, case_supports
 from portal.navi.bits import mask_of
@@ -131,7 +131,7 @@ def get_catalog(session: Session, kind: str, app: Flask | None = None) -> Catalo
     """The current catalog of `kind`, rebuilt when the content changed since it was built."""
     app = app or current_app
     catalogs = app.extensions.setdefault("navi_catalogs", {})
-    version = content_version(session, kind)
+    version = recent_content_version(session, kind, app.config["CONTENT_VERSION_MAX_AGE"])
     catalog = catalogs.get(kind)
     if catalog is None or catalog.version != version:
         with _lock:

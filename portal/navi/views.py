@@ -7,7 +7,7 @@ pagination) as the user types or ticks, and pushes the canonical address into th
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from flask_login import current_user
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from portal.clock import today
 from portal.content.markup import render_body
-from portal.content.services import content_version, resolve_related
+from portal.content.services import recent_content_version, resolve_related
 from portal.content.status import status_of
 from portal.db import get_session
 from portal.errors import NotFound
@@ -43,7 +43,8 @@ def _search_page(kind: str, template: str, endpoint: str):
                "status_of": status_of, "region_html": None}
     cache_key = None
     if error is None and not current_user.is_authenticated:
-        cache_key = (kind, query.query_string(), content_version(session, kind), day)
+        version = recent_content_version(session, kind, current_app.config["CONTENT_VERSION_MAX_AGE"])
+        cache_key = (kind, query.query_string(), version, day)
         context["region_html"] = region_cache().get(cache_key)
     if context["region_html"] is None:
         context.update(
