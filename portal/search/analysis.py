@@ -33,7 +33,7 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, Token
 
 # Bump when the terms change: an index written with another version is recreated on open.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 RUN_CACHE_SIZE = 65536
 
 _RUN = re.compile(r"[^\W_]+")
@@ -48,24 +48,31 @@ def _is_katakana(ch: str) -> bool:
     return "ァ" <= ch <= "ヺ"
 
 
-def _fold_char(ch: str) -> str:
-    if "ァ" <= ch <= "ヶ":
-        ch = chr(ord(ch) - 0x60)
-        return _SMALL_KA.get(ch, ch)
-    return _SMALL_KA.get(ch) or ch.lower()
+# Katakana ァ..ヶ to hiragana ぁ..ゖ, then the small ゕ/ゖ (from ヵ/ヶ) to か: one C-level translate.
+_KANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+_KANA.update({ord("ヵ"): "か", ord("ヶ"): "か", ord("ゕ"): "か", ord("ゖ"): "か"})
 
 
-def fold(text: str) -> str:
-    """Fold NFKC text: lowercase, katakana to hiragana, ヶ/ヵ to か, a long loanword's last ー."""
-    out = [_fold_char(ch) for ch in text]
+def _drop_final_long_vowels(text: str) -> str:
+    """Remove a ー ending a katakana word of three or more characters (コンピューター→コンピュータ)."""
+    out = []
     run = 0
     for i, ch in enumerate(text):
         if ch == _LONG_VOWEL and run >= 3:
             nxt = text[i + 1] if i + 1 < len(text) else ""
             if not (_is_katakana(nxt) or nxt == _LONG_VOWEL):
-                out[i] = ""
+                run = 0
+                continue
+        out.append(ch)
         run = run + 1 if _is_katakana(ch) or (ch == _LONG_VOWEL and run) else 0
     return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Fold NFKC text: lowercase, katakana to hiragana, ヶ/ヵ to か, a long loanword's last ー."""
+    if _LONG_VOWEL in text:
+        text = _drop_final_long_vowels(text)
+    return text.lower().translate(_KANA)
 
 
 def normalize(text: str) -> str:

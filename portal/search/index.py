@@ -32,7 +32,7 @@ from whoosh.query import Term
 from whoosh.writing import CLEAR
 
 from .analysis import pairs, runs
-from .schema import FIELD_WEIGHTS, PAIR_SUFFIX, TEXT_FIELDS, build_schema, document_fields, schema_signature
+from .schema import FIELD_WEIGHTS, PAIR_SUFFIX, PAIRED_FIELDS, TEXT_FIELDS, build_schema, document_fields, schema_signature
 
 WRITE_TIMEOUT = 5.0
 WRITE_RETRY_DELAY = 0.05
@@ -182,8 +182,10 @@ class SearchIndex:
         def compute() -> frozenset[str]:
             if len(words) > 1:
                 result: frozenset[str] | None = None
-                for pair in pairs(words):
-                    found = self._ids_with(searcher, ids, field + PAIR_SUFFIX, pair)
+                terms = pairs(words) if field in PAIRED_FIELDS else list(dict.fromkeys(words))
+                term_field = field + PAIR_SUFFIX if field in PAIRED_FIELDS else field
+                for term in terms:
+                    found = self._ids_with(searcher, ids, term_field, term)
                     result = found if result is None else result & found
                     if not result:
                         break

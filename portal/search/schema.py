@@ -1,7 +1,7 @@
 """The Whoosh schema and the mapping from the app's plain dicts to its fields.
 
-Each searchable field exists twice: words (`title`) and word pairs (`title_pairs`), see
-analysis.py. Neither keeps positions. Keywords are joined with newlines, which cut runs, so two
+Title and keywords exist twice: words (`title`) and word pairs (`title_pairs`), see analysis.py;
+the body has words only. No field keeps positions. Keywords are joined with newlines, which cut runs, so two
 keywords never make a false pair. `FIELD_WEIGHTS` rank a title match above a keyword match above a
 body match; they are applied by the caller, so they can change without reindexing.
 """
@@ -15,6 +15,9 @@ from whoosh.fields import ID, TEXT, Schema
 from .analysis import ANALYSIS_VERSION, PairAnalyzer, WordAnalyzer
 
 TEXT_FIELDS = ("title", "keywords", "body")
+# Word pairs for the short fields only: in long bodies they were most of the distinct terms and
+# most of the indexing time. A body matches a query of several words when it has all of them.
+PAIRED_FIELDS = ("title", "keywords")
 FIELD_WEIGHTS = {"title": 8, "keywords": 3, "body": 1}
 PAIR_SUFFIX = "_pairs"
 
@@ -23,6 +26,7 @@ def build_schema() -> Schema:
     fields: dict[str, Any] = {"id": ID(stored=True, unique=True, sortable=True)}
     for name in TEXT_FIELDS:
         fields[name] = TEXT(analyzer=WordAnalyzer(), phrase=False)
+    for name in PAIRED_FIELDS:
         fields[name + PAIR_SUFFIX] = TEXT(analyzer=PairAnalyzer(), phrase=False)
     return Schema(**fields)
 
@@ -48,5 +52,6 @@ def document_fields(doc: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {"id": str(doc["id"])}
     for name, text in texts.items():
         fields[name] = text
-        fields[name + PAIR_SUFFIX] = text
+        if name in PAIRED_FIELDS:
+            fields[name + PAIR_SUFFIX] = text
     return fields

@@ -19,7 +19,7 @@ def index(tmp_path):
         make_doc("monozukuri", "モノづくり支援", "試作開発の経費。"),
         make_doc("katakana", "カタカナ表記の案内", "コンピューターの購入は対象外。"),
         make_doc("shikin", "運転資金の融資", "3ヶ月以内に返済を開始。"),
-        make_doc("kaigai", "海外展開セミナー", "商業・サービス業の方へ。"),
+        make_doc("kaigai", "海外展開セミナー（商業・サービス業向け）", "海外の展示会に出展します。"),
     )
 
 
@@ -72,6 +72,12 @@ def test_words_separated_by_half_or_full_width_spaces_are_anded(index):
 def test_no_phrase_across_punctuation(index):
     assert index.search("商業サービス") == []
     assert ids(index.search("商業・サービス")) == ["kaigai"]
+
+
+def test_a_body_matches_a_query_of_several_words_when_it_has_all_of_them(tmp_path):
+    index = index_with(tmp_path, make_doc("b", "相談窓口", "商業・サービス業の方へ。"))
+    assert ids(index.search("商業サービス")) == ["b"]  # the body keeps words, not their order
+    assert index.search("工業サービス") == []
 
 
 def test_keywords_are_searched_but_do_not_run_into_each_other(tmp_path):
