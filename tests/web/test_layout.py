@@ -85,8 +85,11 @@ def test_server_error_page_is_japanese_and_hides_details(app):
 
     app.register_blueprint(bp)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.logger.disabled = True
-    response = app.test_client().get("/boom")
+    app.logger.disabled = True  # the logger is shared by every app in the process: restore it
+    try:
+        response = app.test_client().get("/boom")
+    finally:
+        app.logger.disabled = False
     assert response.status_code == 500
     assert "サーバーでエラーが発生しました" in text(response)
     assert "secret internal detail" not in text(response)
