@@ -27,6 +27,7 @@ def create_app(
                                 or PROJECT_ROOT / "instance").resolve()),
     )
     configure_settings(app, config)
+    configure_plugins(app)
     configure_database(app)
     configure_extensions(app)
     configure_security(app)
@@ -39,6 +40,12 @@ def create_app(
 
 def configure_settings(app: Flask, config: Mapping[str, Any] | str | os.PathLike | None) -> None:
     app.config.update(build_config(Path(app.instance_path), config))
+
+
+def configure_plugins(app: Flask) -> None:
+    from portal.plugins import configure_plugins as load_plugins
+
+    load_plugins(app)
 
 
 def configure_database(app: Flask) -> None:
@@ -82,15 +89,17 @@ def configure_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api
     from portal.main.views import bp as main
     from portal.mylist.views import bp as mylist
+    from portal.mypage.views import bp as mypage
     from portal.navi.views import bp as navi
     from portal.pwa.views import bp as pwa
     from portal.ui import add_nav_item
 
-    for blueprint in (main, accounts, navi, mylist, api, pwa):
+    for blueprint in (main, accounts, navi, mylist, mypage, api, pwa):
         app.register_blueprint(blueprint)
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
     add_nav_item(app, "navi.case_search", "事例を探す", 20)
     add_nav_item(app, "mylist.index", "マイリスト", 30, requires_login=True)
+    add_nav_item(app, "mypage.index", "マイページ", 40, requires_login=True)
 
 
 def configure_errors(app: Flask) -> None:
