@@ -3,7 +3,6 @@ script, load a remote resource or carry inline style (the CSP forbids them) gets
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 import pytest
