@@ -27,7 +27,7 @@ GROUP = hookspecs.PROJECT_NAME
 PORTAL_DISTRIBUTION = "sme-portal"
 
 # Built-in connectors, as module names; each is registered like a third-party plugin would be.
-DEFAULT_PLUGINS: tuple[str, ...] = ()
+DEFAULT_PLUGINS: tuple[str, ...] = ("connectors.builtin",)
 
 __all__ = ["ConnectorInfo", "ConnectorRegistry", "DEFAULT_PLUGINS", "PluginError", "PluginInfo",
            "build_plugin_manager", "configure_plugins", "connectors", "disabled_plugins",

@@ -1,0 +1,19 @@
+"""The built-in connectors, registered through the same hook a third-party plugin uses.
+
+Listed in `portal.plugins.DEFAULT_PLUGINS`; an operator can switch this module off with
+`PORTAL_DISABLED_PLUGINS=connectors.builtin`.
+"""
+
+from connectors.etax.connector import EtaxConnector
+from connectors.freee.connector import FreeeConnector
+from connectors.gbizinfo.connector import GbizinfoConnector
+from connectors.moneyforward.connector import MoneyForwardConnector
+from portal import hookimpl
+
+BUILTIN_CONNECTORS = (EtaxConnector, GbizinfoConnector, FreeeConnector, MoneyForwardConnector)
+
+
+@hookimpl
+def register_connectors(register):
+    for connector in BUILTIN_CONNECTORS:
+        register(connector)

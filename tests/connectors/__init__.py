@@ -1,0 +1,1 @@
+"""Tests of the built-in connectors (connectors/), run through `portal.sdk` only."""
