@@ -7,7 +7,7 @@ field name, and the page shows beside the filters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -41,7 +41,6 @@ class NaviQuery:
     sort: str = ""
     page: int = 1
     per_page: int = 20
-    explicit_sort: bool = field(default=False, compare=False)
 
     @property
     def effective_sort(self) -> str:
@@ -157,5 +156,4 @@ def parse_query(args: MultiDict, kind: str) -> NaviQuery:
         sort=sort,
         page=page,
         per_page=per_page or 20,
-        explicit_sort=bool(sort),
     )
