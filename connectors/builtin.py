@@ -7,10 +7,11 @@ Listed in `portal.plugins.DEFAULT_PLUGINS`; an operator can switch this module o
 from connectors.etax.connector import EtaxConnector
 from connectors.freee.connector import FreeeConnector
 from connectors.gbizinfo.connector import GbizinfoConnector
+from connectors.jgrants.connector import JgrantsConnector
 from connectors.moneyforward.connector import MoneyForwardConnector
 from portal import hookimpl
 
-BUILTIN_CONNECTORS = (EtaxConnector, GbizinfoConnector, FreeeConnector, MoneyForwardConnector)
+BUILTIN_CONNECTORS = (EtaxConnector, GbizinfoConnector, JgrantsConnector, FreeeConnector, MoneyForwardConnector)
 
 
 @hookimpl

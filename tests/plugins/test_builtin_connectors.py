@@ -5,13 +5,13 @@ from portal.plugins import connectors
 
 def test_builtin_connectors_are_registered_with_the_portal_as_their_distribution(app):
     loaded = connectors(app)
-    for name in ("etax", "gbizinfo", "freee", "moneyforward"):
+    for name in ("etax", "gbizinfo", "jgrants", "freee", "moneyforward"):
         assert loaded[name].distribution == "sme-portal"
 
 
 def test_portal_plugins_lists_the_builtin_connectors(app):
     output = app.test_cli_runner().invoke(args=["plugins"]).output
-    for title in ("e-Tax", "gBizINFO", "freee会計", "マネーフォワード クラウド会計"):
+    for title in ("e-Tax", "gBizINFO", "Jグランツ", "freee会計", "マネーフォワード クラウド会計"):
         assert title in output
 
 
