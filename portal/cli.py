@@ -75,9 +75,10 @@ def create_user_command(email: str, password: str, role: str, name: str) -> None
 
 def register_commands(app: Flask) -> None:
     from portal.content.cli import import_group, reindex_command
+    from portal.linking.cli import sync_command
     from portal.plugins_cli import add_plugin_commands, plugins_command
 
-    for command in (db_group, seed, create_user_command, import_group, reindex_command, plugins_command):
+    for command in (db_group, seed, create_user_command, import_group, reindex_command, plugins_command, sync_command):
         app.cli.add_command(command)
     add_plugin_commands(app)
 

@@ -8,6 +8,7 @@ Values from the environment are converted to the type of the default (bool, int)
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -56,12 +57,22 @@ DEFAULTS: dict[str, Any] = {
     "THEME_COLOR": "#0b5394",
     # Rendered search result regions kept for anonymous visitors (0 = off); see portal/navi/cache.py.
     "NAVI_CACHE_SIZE": 512,
+    # Linked services: CREDENTIALS_KEY encrypts stored credentials (default: derived from SECRET_KEY);
+    # CONNECTOR_SETTINGS holds operators' non-secret values per connector (JSON in the environment).
+    "CREDENTIALS_KEY": None,
+    "CONNECTOR_SETTINGS": {},
+    "CONNECTOR_HTTP_TIMEOUT": 10,
+    "SYNC_TIMEOUT": 300,
+    "SYNC_INTERVAL_HOURS": 24,
+    "DISABLED_PLUGINS": "",
     # How long (seconds) a web process trusts the content version it last read (tests use 0).
     "CONTENT_VERSION_MAX_AGE": 1.0,
 }
 
 
 def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, dict):
+        return json.loads(value)
     if isinstance(default, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):

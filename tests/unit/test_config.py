@@ -44,3 +44,10 @@ def test_postgresql_urls_get_the_psycopg_driver(tmp_path):
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
     config = build_config(tmp_path, environ={"DATABASE_URL": "postgresql://postgres@127.0.0.1/test"})
     assert config["DATABASE_URL"] == "postgresql+psycopg://postgres@127.0.0.1/test"
+
+
+def test_connector_settings_come_from_json_in_the_environment(tmp_path):
+    config = build_config(tmp_path, environ={"PORTAL_CONNECTOR_SETTINGS": '{"gbizinfo_base_url": "http://127.0.0.1:9"}',
+                                             "PORTAL_SYNC_INTERVAL_HOURS": "6"})
+    assert config["CONNECTOR_SETTINGS"] == {"gbizinfo_base_url": "http://127.0.0.1:9"}
+    assert config["SYNC_INTERVAL_HOURS"] == 6

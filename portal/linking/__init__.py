@@ -1,0 +1,19 @@
+"""連携 (linking), the host side: credentials kept encrypted, connectors run, their data proposed.
+
+    connection = link(session, business, "gbizinfo", "sandbox", {"X-hojinInfo-api-token": "…"})
+    run = run_sync(session, app, connection, today)      # never raises; errors go to the connection
+    accept(session, user, [change.id for change in pending_changes(session, business)])
+    unlink(session, business, "gbizinfo", keep_data=True)
+    session.commit()                                      # the caller commits, as with the store
+
+Connectors never see the database, refresh tokens or client secrets: `services` decrypts the
+credentials, hands a connector only its access token (or the API key fields its AuthSpec declares),
+and writes what it yields as `ProposedChange` rows; accepted changes go through `portal.store`.
+"""
+
+from portal.linking.crypto import CredentialsError, decrypt_credentials, encrypt_credentials
+from portal.linking.services import (LinkingError, accept, due_connections, get_connection, link,
+                                     pending_changes, reject, run_sync, unlink)
+
+__all__ = ["CredentialsError", "LinkingError", "accept", "decrypt_credentials", "due_connections",
+           "encrypt_credentials", "get_connection", "link", "pending_changes", "reject", "run_sync", "unlink"]
