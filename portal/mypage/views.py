@@ -15,7 +15,7 @@ from portal.db import get_session
 from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render
 from portal.models import Role
-from portal.mypage import forms, records  # noqa: F401  (records adds its routes to bp)
+from portal.mypage import forms, linking_views, records  # noqa: F401  (records and linking_views add their routes to bp)
 from portal.mypage.regions import REGIONS, Editor, bp, current_business, edit_page, index_context, show_region, submit
 
 __all__ = ["bp"]
