@@ -18,12 +18,13 @@ Mapping: PL from the category rows 売上高, 売上原価, 売上総損益金�
 
 from __future__ import annotations
 
-import calendar
 import json
 from collections.abc import Iterator, Mapping
 from datetime import date
 from importlib import resources
 
+from connectors import accounting
+from connectors.accounting import fiscal_period, latest_closed_fiscal_year, sandbox_factor
 from portal.sdk import (
     AuthSpec,
     Connector,
@@ -79,11 +80,11 @@ class FreeeConnector(Connector):
                    "Accept": "application/json"}
         company_id = context.settings.get("freee_company_id") or self._first_company_id(
             context, base_url, headers)
-        start_month = _month(context.settings.get("freee_start_month", "4"))
+        start_month = accounting.start_month(context.settings.get("freee_start_month", "4"), "freee会計")
         fiscal_year = context.settings.get("freee_fiscal_year") or str(
             latest_closed_fiscal_year(context.today, start_month))
         params = {"company_id": str(company_id), "fiscal_year": str(fiscal_year),
-                  "start_month": str(start_month), "end_month": str(_end_month(start_month))}
+                  "start_month": str(start_month), "end_month": str(accounting.end_month(start_month))}
         return tuple(  # type: ignore[return-value]
             context.http.get(f"{base_url}/api/1/reports/{report}", params=params, headers=headers)
             .raise_for_status().json()
@@ -104,46 +105,10 @@ class FreeeConnector(Connector):
 
 # --- periods ----------------------------------------------------------------------------------------
 
-def _month(value: object) -> int:
-    try:
-        month = int(str(value))
-    except ValueError:
-        raise ConnectorError(f"freee会計の期首月の設定が正しくありません: {value!r}") from None
-    if not 1 <= month <= 12:
-        raise ConnectorError(f"freee会計の期首月の設定が正しくありません: {value!r}")
-    return month
-
-
-def _end_month(start_month: int) -> int:
-    return 12 if start_month == 1 else start_month - 1
-
-
-def fiscal_period(fiscal_year: int, start_month: int) -> tuple[date, date]:
-    """The first and last day of the 12-month fiscal year starting in `start_month` of `fiscal_year`."""
-    end_year = fiscal_year if start_month == 1 else fiscal_year + 1
-    end_month = _end_month(start_month)
-    return (date(fiscal_year, start_month, 1),
-            date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]))
-
-
-def latest_closed_fiscal_year(today: date, start_month: int) -> int:
-    """The fiscal year (by the year it starts in) that ended most recently before `today`."""
-    year = today.year
-    while fiscal_period(year, start_month)[1] >= today:
-        year -= 1
-    return year
-
-
 # --- sandbox ----------------------------------------------------------------------------------------
 
 def _fixture(name: str) -> object:
     return json.loads(resources.files(__package__).joinpath(f"fixtures/{name}").read_text("utf-8"))
-
-
-def sandbox_factor(corporate_number: str) -> int:
-    """1–5, fixed by the 法人番号: a whole factor keeps every total equal to the sum of its rows."""
-    digits = "".join(ch for ch in corporate_number if ch.isdigit())
-    return int(digits or "0") % 5 + 1
 
 
 def sandbox_reports(corporate_number: str) -> tuple[object, object]:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlencode
 
 import pytest
 
 from connectors.gbizinfo.connector import GbizinfoConnector
 from portal.connector_registry import connector_problems
 from portal.sdk import AuthExpired, ConnectorError, Credentials, FetchContext, HttpResponse, ProfileRecord, UpstreamError
+from tests.connectors.http import UrllibHttp
 
 NUMBER = "7123456789012"
 EMPTY_NUMBER = "1234567890123"
@@ -96,22 +94,6 @@ def gbiz_url() -> Iterator[str]:
         server.server_close()
 
 
-class UrllibClient:
-    """A tiny `portal.sdk.HttpClient` for the tests: an HTTP error status is an answer, not an exception."""
-
-    def get(self, url: str, params: Mapping[str, str] | None = None,
-            headers: Mapping[str, str] | None = None) -> HttpResponse:
-        if params:
-            url = f"{url}?{urlencode(params)}"
-        request = urllib.request.Request(url, headers=dict(headers or {}))
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return HttpResponse(response.status, dict(response.headers), response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return HttpResponse(error.code, dict(error.headers), error.read())
-
-
 class NoHttp:
     def get(self, url, params=None, headers=None):  # pragma: no cover - must not be called
         raise AssertionError("sandbox mode makes no HTTP calls")
@@ -120,7 +102,7 @@ class NoHttp:
 def fetch(number: str = NUMBER, *, mode: str = "live", token: str | None = TOKEN, base: str = "",
           http=None) -> list[ProfileRecord]:
     context = FetchContext(
-        corporate_number=number, mode=mode, http=http or (UrllibClient() if mode == "live" else NoHttp()),
+        corporate_number=number, mode=mode, http=http or (UrllibHttp() if mode == "live" else NoHttp()),
         today=date(2024, 6, 1),
         credentials=Credentials(fields={"X-hojinInfo-api-token": token} if token else {}),
         settings={"gbizinfo_base_url": base} if base else {},

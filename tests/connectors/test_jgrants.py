@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -32,6 +30,7 @@ from portal.sdk import (
     SupportMeasureRecord,
     UpstreamError,
 )
+from tests.connectors.http import UrllibHttp
 
 NUMBER = "7123456789012"
 JST = timezone(timedelta(hours=9))
@@ -197,22 +196,6 @@ def handler() -> Iterator[type[JgrantsHandler]]:
     JgrantsHandler.broken = False
 
 
-class UrllibClient:
-    """A tiny `portal.sdk.HttpClient`: an HTTP error status is an answer, not an exception."""
-
-    def get(self, url: str, params: Mapping[str, str] | None = None,
-            headers: Mapping[str, str] | None = None) -> HttpResponse:
-        if params:
-            url = f"{url}?{urlencode(params)}"
-        request = urllib.request.Request(url, headers=dict(headers or {}))
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return HttpResponse(response.status, dict(response.headers), response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return HttpResponse(error.code, dict(error.headers), error.read())
-
-
 class NoHttp:
     def get(self, url, params=None, headers=None):  # pragma: no cover - must not be called
         raise AssertionError("sandbox mode makes no HTTP calls")
@@ -222,7 +205,7 @@ def fetch(number: str = NUMBER, *, mode: str = "live", base: str = "", http=None
     if base:
         settings["jgrants_base_url"] = base
     context = FetchContext(corporate_number=number, mode=mode,
-                           http=http or (UrllibClient() if mode == "live" else NoHttp()),
+                           http=http or (UrllibHttp() if mode == "live" else NoHttp()),
                            today=date(2026, 3, 1), settings=settings)
     return list(JgrantsConnector().fetch(context))
 
@@ -247,7 +230,7 @@ def test_live_fetch_uses_the_configured_keywords(server_url, handler):
 
 
 def test_the_server_refuses_a_one_character_keyword_like_the_real_api(server_url, handler):
-    response = UrllibClient().get(f"{server_url}/subsidies", params={"keyword": "補", "acceptance": "1"})
+    response = UrllibHttp().get(f"{server_url}/subsidies", params={"keyword": "補", "acceptance": "1"})
     assert response.status == 400
     with pytest.raises(ConnectorError):
         response.raise_for_status()

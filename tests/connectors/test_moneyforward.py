@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -30,6 +28,7 @@ from portal.sdk import (
     Section,
     UpstreamError,
 )
+from tests.connectors.http import UrllibHttp
 
 TOKEN = "mf-access-token-456"
 API_PREFIX = "/api/v3"
@@ -57,22 +56,6 @@ EXPECTED = FinancialPeriodRecord(
 
 
 # --- a tiny HTTP client and a local server speaking Money Forward's format -------------------------
-
-class UrllibHttp:
-    """The host's HttpClient, reduced to urllib: every status comes back as an HttpResponse."""
-
-    def get(self, url: str, params: Mapping[str, str] | None = None,
-            headers: Mapping[str, str] | None = None) -> HttpResponse:
-        if params:
-            url = f"{url}?{urlencode(params)}"
-        request = urllib.request.Request(url, headers=dict(headers or {}))
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return HttpResponse(response.status, dict(response.headers), response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return HttpResponse(error.code, dict(error.headers), error.read())
-
 
 class FakeMoneyForward:
     def __init__(self) -> None:
