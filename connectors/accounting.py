@@ -47,3 +47,16 @@ def sandbox_factor(corporate_number: str) -> int:
     """1–5, fixed by the 法人番号."""
     digits = "".join(ch for ch in corporate_number if ch.isdigit())
     return int(digits or "0") % 5 + 1
+
+
+def yen(value: object) -> int:
+    """An amount as both services write it (int, integral float, or "1,234" text) as int yen."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"not an amount: {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return int(value.replace(",", ""))
+    raise ValueError(f"not an amount: {value!r}")

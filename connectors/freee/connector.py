@@ -25,6 +25,7 @@ from importlib import resources
 
 from connectors import accounting
 from connectors.accounting import fiscal_period, latest_closed_fiscal_year, sandbox_factor
+from connectors.accounting import yen as _yen
 from portal.sdk import (
     AuthSpec,
     Connector,
@@ -135,18 +136,6 @@ def _report(body: object, key: str) -> dict:
     if not isinstance(report, dict) or not isinstance(report.get("balances"), list):
         raise UpstreamError(detail=f"no '{key}.balances' in the response")
     return report
-
-
-def _yen(value: object) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"not an amount: {value!r}")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return int(value.replace(",", ""))
-    raise ValueError(f"not an amount: {value!r}")
 
 
 class _Balances:

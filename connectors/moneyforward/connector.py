@@ -25,6 +25,7 @@ from importlib import resources
 
 from connectors import accounting
 from connectors.accounting import fiscal_period, latest_closed_fiscal_year, sandbox_factor
+from connectors.accounting import yen as _yen
 from portal.sdk import (
     AuthSpec,
     Connector,
@@ -132,18 +133,6 @@ def _scaled(body: object, factor: int) -> object:
 
 
 # --- parsing ----------------------------------------------------------------------------------------
-
-def _yen(value: object) -> int:
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"not an amount: {value!r}")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return int(value.replace(",", ""))
-    raise ValueError(f"not an amount: {value!r}")
-
 
 class _Tree:
     """One report: the amount of the first row of each name, and account amounts summed by name."""
