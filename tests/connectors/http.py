@@ -6,10 +6,13 @@ client behaves, so each connector's own status handling is what the tests exerci
 
 from __future__ import annotations
 
+import threading
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
-from urllib.parse import urlencode
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from portal.sdk import HttpResponse
 
@@ -26,3 +29,47 @@ class UrllibHttp:
         except urllib.error.HTTPError as error:
             with error:
                 return HttpResponse(error.code, dict(error.headers), error.read())
+
+
+class FakeBearerService:
+    """A local HTTP server answering JSON per path, 401 without the expected Bearer token; it keeps
+    every request (path and query) so tests can check exactly what a connector asked for."""
+
+    def __init__(self, routes: dict[str, tuple[int, bytes, dict[str, str]]], token: str,
+                 unauthorized: bytes, prefix: str = "") -> None:
+        self.routes = routes
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                parts = urlsplit(self.path)
+                fake.requests.append((parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}))
+                if self.headers.get("Authorization") != f"Bearer {token}":
+                    status, body, extra = 401, unauthorized, {}
+                else:
+                    status, body, extra = fake.routes.get(parts.path, (404, b"{}", {}))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}"
+
+    @contextmanager
+    def running(self) -> Iterator[FakeBearerService]:
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+            thread.join()

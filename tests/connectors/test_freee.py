@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -31,7 +28,7 @@ from portal.sdk import (
     Section,
     UpstreamError,
 )
-from tests.connectors.http import UrllibHttp
+from tests.connectors.http import FakeBearerService, UrllibHttp
 
 TOKEN = "freee-access-token-123"
 
@@ -59,54 +56,18 @@ EXPECTED = FinancialPeriodRecord(
 
 # --- a tiny HTTP client and a local server speaking freee's format ---------------------------------
 
-class FakeFreee:
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, bytes, dict[str, str]]] = {
-            "/api/1/companies": (200, fixture_bytes("companies.json"), {}),
-            "/api/1/reports/trial_bs": (200, fixture_bytes("trial_bs.json"), {}),
-            "/api/1/reports/trial_pl": (200, fixture_bytes("trial_pl.json"), {}),
-        }
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                fake.requests.append((parts.path, query))
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    status, body, extra = 401, b'{"status_code":401,"errors":[]}', {}
-                else:
-                    status, body, extra = fake.routes.get(parts.path, (404, b"{}", {}))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
 @pytest.fixture
-def fake() -> Iterator[FakeFreee]:
-    fake = FakeFreee()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
-        thread.join()
+def fake() -> Iterator[FakeBearerService]:
+    routes = {
+        "/api/1/companies": (200, fixture_bytes("companies.json"), {}),
+        "/api/1/reports/trial_bs": (200, fixture_bytes("trial_bs.json"), {}),
+        "/api/1/reports/trial_pl": (200, fixture_bytes("trial_pl.json"), {}),
+    }
+    with FakeBearerService(routes, TOKEN, b'{"status_code":401,"errors":[]}').running() as service:
+        yield service
 
 
-def live_context(fake: FakeFreee, token: str = TOKEN, **settings: str) -> FetchContext:
+def live_context(fake: FakeBearerService, token: str = TOKEN, **settings: str) -> FetchContext:
     return FetchContext(corporate_number="1234567890123", mode="live", http=UrllibHttp(),
                         today=date(2025, 6, 15), credentials=Credentials(access_token=token),
                         settings={"freee_base_url": fake.base_url, **settings})
@@ -178,7 +139,7 @@ def test_fiscal_year_defaults_to_the_latest_closed_one() -> None:
 
 # --- live -------------------------------------------------------------------------------------------
 
-def test_live_fetch_with_company_from_settings(fake: FakeFreee) -> None:
+def test_live_fetch_with_company_from_settings(fake: FakeBearerService) -> None:
     records = list(FreeeConnector().fetch(live_context(fake, freee_company_id="777")))
     assert records == [EXPECTED]
     expected_query = {"company_id": "777", "fiscal_year": "2024", "start_month": "4", "end_month": "3"}
@@ -186,7 +147,7 @@ def test_live_fetch_with_company_from_settings(fake: FakeFreee) -> None:
                              ("/api/1/reports/trial_pl", expected_query)]
 
 
-def test_live_fetch_takes_the_first_company_and_settings_for_the_year(fake: FakeFreee) -> None:
+def test_live_fetch_takes_the_first_company_and_settings_for_the_year(fake: FakeBearerService) -> None:
     records = list(FreeeConnector().fetch(live_context(fake, freee_fiscal_year="2023",
                                                        freee_start_month="1")))
     assert records == [EXPECTED]  # the dates in the response win over the requested year
@@ -196,25 +157,25 @@ def test_live_fetch_takes_the_first_company_and_settings_for_the_year(fake: Fake
                              ("/api/1/reports/trial_pl", expected_query)]
 
 
-def test_no_company_is_a_connector_error(fake: FakeFreee) -> None:
+def test_no_company_is_a_connector_error(fake: FakeBearerService) -> None:
     fake.routes["/api/1/companies"] = (200, b'{"companies": []}', {})
     with pytest.raises(ConnectorError) as info:
         list(FreeeConnector().fetch(live_context(fake)))
     assert type(info.value) is ConnectorError
 
 
-def test_rejected_token_is_auth_expired(fake: FakeFreee) -> None:
+def test_rejected_token_is_auth_expired(fake: FakeBearerService) -> None:
     with pytest.raises(AuthExpired):
         list(FreeeConnector().fetch(live_context(fake, token="stale", freee_company_id="777")))
 
 
-def test_missing_token_is_auth_expired(fake: FakeFreee) -> None:
+def test_missing_token_is_auth_expired(fake: FakeBearerService) -> None:
     with pytest.raises(AuthExpired):
         list(FreeeConnector().fetch(live_context(fake, token="", freee_company_id="777")))
     assert fake.requests == []
 
 
-def test_429_is_rate_limited_with_retry_after(fake: FakeFreee) -> None:
+def test_429_is_rate_limited_with_retry_after(fake: FakeBearerService) -> None:
     fake.routes["/api/1/reports/trial_pl"] = (429, b'{"status_code":429}', {"Retry-After": "12"})
     with pytest.raises(RateLimited) as info:
         list(FreeeConnector().fetch(live_context(fake, freee_company_id="777")))
@@ -222,13 +183,13 @@ def test_429_is_rate_limited_with_retry_after(fake: FakeFreee) -> None:
 
 
 @pytest.mark.parametrize("body", [b"<html>maintenance</html>", b'{"trial_bs": null}'])
-def test_malformed_live_response_is_upstream_error(fake: FakeFreee, body: bytes) -> None:
+def test_malformed_live_response_is_upstream_error(fake: FakeBearerService, body: bytes) -> None:
     fake.routes["/api/1/reports/trial_bs"] = (200, body, {})
     with pytest.raises(UpstreamError):
         list(FreeeConnector().fetch(live_context(fake, freee_company_id="777")))
 
 
-def test_server_error_is_upstream_error(fake: FakeFreee) -> None:
+def test_server_error_is_upstream_error(fake: FakeBearerService) -> None:
     fake.routes["/api/1/reports/trial_bs"] = (503, b"{}", {})
     with pytest.raises(UpstreamError):
         list(FreeeConnector().fetch(live_context(fake, freee_company_id="777")))

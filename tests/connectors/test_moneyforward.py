@@ -4,12 +4,9 @@ errors, sandbox."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -28,7 +25,7 @@ from portal.sdk import (
     Section,
     UpstreamError,
 )
-from tests.connectors.http import UrllibHttp
+from tests.connectors.http import FakeBearerService, UrllibHttp
 
 TOKEN = "mf-access-token-456"
 API_PREFIX = "/api/v3"
@@ -57,53 +54,18 @@ EXPECTED = FinancialPeriodRecord(
 
 # --- a tiny HTTP client and a local server speaking Money Forward's format -------------------------
 
-class FakeMoneyForward:
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, bytes, dict[str, str]]] = {
-            f"{API_PREFIX}/reports/trial_balance_bs": (200, fixture_bytes("trial_balance_bs.json"), {}),
-            f"{API_PREFIX}/reports/trial_balance_pl": (200, fixture_bytes("trial_balance_pl.json"), {}),
-        }
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                fake.requests.append((parts.path, query))
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    status, body, extra = 401, b'{"errors":[{"message":"Unauthorized"}]}', {}
-                else:
-                    status, body, extra = fake.routes.get(parts.path, (404, b"{}", {}))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}{API_PREFIX}"
-
-
 @pytest.fixture
-def fake() -> Iterator[FakeMoneyForward]:
-    fake = FakeMoneyForward()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
-        thread.join()
+def fake() -> Iterator[FakeBearerService]:
+    routes = {
+        f"{API_PREFIX}/reports/trial_balance_bs": (200, fixture_bytes("trial_balance_bs.json"), {}),
+        f"{API_PREFIX}/reports/trial_balance_pl": (200, fixture_bytes("trial_balance_pl.json"), {}),
+    }
+    unauthorized = b'{"errors":[{"message":"Unauthorized"}]}'
+    with FakeBearerService(routes, TOKEN, unauthorized, prefix=API_PREFIX).running() as service:
+        yield service
 
 
-def live_context(fake: FakeMoneyForward, token: str = TOKEN, **settings: str) -> FetchContext:
+def live_context(fake: FakeBearerService, token: str = TOKEN, **settings: str) -> FetchContext:
     return FetchContext(corporate_number="1234567890123", mode="live", http=UrllibHttp(),
                         today=date(2025, 6, 15), credentials=Credentials(access_token=token),
                         settings={"moneyforward_base_url": fake.base_url, **settings})
@@ -180,14 +142,14 @@ def test_malformed_trees_are_upstream_errors(bs: object) -> None:
 
 # --- live -------------------------------------------------------------------------------------------
 
-def test_live_fetch(fake: FakeMoneyForward) -> None:
+def test_live_fetch(fake: FakeBearerService) -> None:
     assert list(MoneyForwardConnector().fetch(live_context(fake))) == [EXPECTED]
     query = {"fiscal_year": "2024", "start_month": "4", "end_month": "3"}
     assert fake.requests == [(f"{API_PREFIX}/reports/trial_balance_bs", query),
                              (f"{API_PREFIX}/reports/trial_balance_pl", query)]
 
 
-def test_live_fetch_with_fiscal_year_settings(fake: FakeMoneyForward) -> None:
+def test_live_fetch_with_fiscal_year_settings(fake: FakeBearerService) -> None:
     for route in list(fake.routes):  # a response without dates: the requested period is used
         body = json.loads(fake.routes[route][1])
         del body["start_date"], body["end_date"]
@@ -199,12 +161,12 @@ def test_live_fetch_with_fiscal_year_settings(fake: FakeMoneyForward) -> None:
     assert fake.requests[0][1] == {"fiscal_year": "2022", "start_month": "1", "end_month": "12"}
 
 
-def test_rejected_token_is_auth_expired(fake: FakeMoneyForward) -> None:
+def test_rejected_token_is_auth_expired(fake: FakeBearerService) -> None:
     with pytest.raises(AuthExpired):
         list(MoneyForwardConnector().fetch(live_context(fake, token="stale")))
 
 
-def test_429_is_rate_limited(fake: FakeMoneyForward) -> None:
+def test_429_is_rate_limited(fake: FakeBearerService) -> None:
     fake.routes[f"{API_PREFIX}/reports/trial_balance_bs"] = (429, b"{}", {"Retry-After": "1"})
     with pytest.raises(RateLimited) as info:
         list(MoneyForwardConnector().fetch(live_context(fake)))
@@ -212,7 +174,7 @@ def test_429_is_rate_limited(fake: FakeMoneyForward) -> None:
 
 
 @pytest.mark.parametrize("body", [b"not json", b'{"rows": []}', b'{"columns": [], "rows": []}'])
-def test_malformed_live_response_is_upstream_error(fake: FakeMoneyForward, body: bytes) -> None:
+def test_malformed_live_response_is_upstream_error(fake: FakeBearerService, body: bytes) -> None:
     fake.routes[f"{API_PREFIX}/reports/trial_balance_pl"] = (200, body, {})
     with pytest.raises(UpstreamError):
         list(MoneyForwardConnector().fetch(live_context(fake)))
