@@ -6,6 +6,7 @@ client behaves, so each connector's own status handling is what the tests exerci
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.error
 import urllib.request
@@ -73,3 +74,32 @@ class FakeBearerService:
             self.server.shutdown()
             self.server.server_close()
             thread.join()
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler whose `reply` sends JSON (or bytes as they are), quietly."""
+
+    def reply(self, status: int, body: object) -> None:
+        content = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, format: str, *args: object) -> None:  # keep the test output quiet
+        pass
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local server for `handler` on a free port, yielding its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()

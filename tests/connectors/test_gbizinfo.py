@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from connectors.gbizinfo.connector import GbizinfoConnector
 from portal.connector_registry import connector_problems
 from portal.sdk import AuthExpired, ConnectorError, Credentials, FetchContext, HttpResponse, ProfileRecord, UpstreamError
-from tests.connectors.http import UrllibHttp
+from tests.connectors.http import JsonHandler, UrllibHttp, serving
 
 NUMBER = "7123456789012"
 EMPTY_NUMBER = "1234567890123"
@@ -52,7 +50,7 @@ EXPECTED = ProfileRecord(
 )
 
 
-class GbizinfoHandler(BaseHTTPRequestHandler):
+class GbizinfoHandler(JsonHandler):
     """Answers like gBizINFO: 401 without the right token, 404 for unknown numbers."""
 
     requests: list[tuple[str, str | None]] = []
@@ -69,29 +67,11 @@ class GbizinfoHandler(BaseHTTPRequestHandler):
             return self.reply(200, b"<html>maintenance</html>")
         return self.reply(404, {"errors": [{"item": "corporate_number", "message": "Not Found"}]})
 
-    def reply(self, status: int, body: object) -> None:
-        content = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
-
-    def log_message(self, format: str, *args: object) -> None:  # keep the test output quiet
-        pass
-
 
 @pytest.fixture(scope="module")
 def gbiz_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), GbizinfoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(GbizinfoHandler) as url:
+        yield url
 
 
 class NoHttp:

@@ -4,10 +4,8 @@ server speaking the real response format, and the sandbox 申請履歴."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,7 +28,7 @@ from portal.sdk import (
     SupportMeasureRecord,
     UpstreamError,
 )
-from tests.connectors.http import UrllibHttp
+from tests.connectors.http import JsonHandler, UrllibHttp, serving
 
 NUMBER = "7123456789012"
 JST = timezone(timedelta(hours=9))
@@ -137,7 +135,7 @@ def test_keywords_come_from_the_settings_and_must_be_2_to_255_characters():
 
 # --- live, against a local server -----------------------------------------------------------------
 
-class JgrantsHandler(BaseHTTPRequestHandler):
+class JgrantsHandler(JsonHandler):
     """Answers like the Jグランツ public API. A search hits the calls whose title holds the keyword."""
 
     requests: list[tuple[str, dict[str, list[str]]]] = []
@@ -163,29 +161,11 @@ class JgrantsHandler(BaseHTTPRequestHandler):
             return self.reply(404, {"message": "Not Found"})
         return self.reply(404, {"message": "Not Found"})
 
-    def reply(self, status: int, body: object) -> None:
-        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
-
-    def log_message(self, format: str, *args: object) -> None:  # keep the test output quiet
-        pass
-
 
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), JgrantsHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(JgrantsHandler) as url:
+        yield url
 
 
 @pytest.fixture
