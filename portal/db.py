@@ -7,7 +7,6 @@ used the same way from views, commands and tests. The schema is owned by Alembic
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -87,7 +86,3 @@ def upgrade_database(app: Flask, revision: str = "head") -> None:
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-def migrations_path() -> Path:
-    return MIGRATIONS_DIR

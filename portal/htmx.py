@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, make_response, redirect, render_template, request, url_for
+from flask import Response, make_response, redirect, render_template, url_for
 from jinja2_fragments.flask import render_block
 
 from portal.extensions import htmx
@@ -38,7 +38,3 @@ def redirect_after_post(endpoint: str, **values: Any) -> Response:
 def is_safe_next(target: str | None) -> bool:
     """Only local paths are allowed as a post-login destination."""
     return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
-
-
-def current_path() -> str:
-    return request.full_path.rstrip("?")

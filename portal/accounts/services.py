@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts import tokens
@@ -215,7 +215,3 @@ def confirm_email_change(session: Session, token: str) -> User:
 def recent_events(session: Session, user: User, limit: int = 10) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.user_id == user.id)
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
-
-
-def count_users(session: Session) -> int:
-    return session.scalar(select(func.count(User.id))) or 0

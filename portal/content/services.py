@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.content.records import CaseRecord, ImportFormatError, Ref, SupportRecord
+from portal.content.records import CaseRecord, ImportFormatError, SupportRecord
 from portal.models import Case, CaseTag, ContentState, Support, SupportTag
 from portal.models.base import utcnow
 
@@ -219,7 +219,3 @@ def resolve_related(session: Session, refs: Sequence[dict[str, Any]]) -> list[tu
         rows = session.scalars(select(Support).where(Support.source_id.in_({k[1] for k in keys})))
         found = {(s.source, s.source_id): s for s in rows}
     return [(ref, found.get((ref.get("source", ""), ref.get("source_id", "")))) for ref in refs]
-
-
-def ref(title: str, url: str = "", source: str = "", source_id: str = "") -> Ref:
-    return Ref(title=title, url=url, source=source, source_id=source_id)
