@@ -25,6 +25,7 @@ from portal.records import (
     Record,
     Section,
     ShareholderRecord,
+    SupportAgencyRecord,
     SupportMeasureRecord,
     field_labels,
 )
@@ -219,7 +220,11 @@ class HttpClient(Protocol):
 @dataclass(frozen=True)
 class FetchContext:
     """Everything one fetch may use. `settings` holds the operator's non-secret settings for this
-    connector (a base URL, say, so tests can point a live client at a local server)."""
+    connector (a base URL, say, so tests can point a live client at a local server); the host's
+    OAuth client settings (client id and secret, token URL) are never among them.
+    `uploaded_files` are the files the user chose on the consent page of a file-upload connector
+    (live mode), each tagged with its `FileKind.name`; they come with that one sync only and the
+    host keeps none of them, so a later scheduled sync of such a connection does not run."""
 
     corporate_number: str
     mode: Mode
@@ -257,6 +262,6 @@ __all__ = [
     "ApplicationRecord", "AuthExpired", "AuthSpec", "Connector", "ConnectorError", "CredentialField",
     "Credentials", "FetchContext", "FileKind", "FinancialPeriodRecord", "HttpClient", "HttpResponse",
     "MODES", "Mode", "OfficeRecord", "OfficerRecord", "ProfileRecord", "RateLimited", "Record",
-    "Section", "ShareholderRecord", "SupportMeasureRecord", "UploadedFile", "UpstreamError",
+    "Section", "ShareholderRecord", "SupportAgencyRecord", "SupportMeasureRecord", "UploadedFile", "UpstreamError",
     "field_labels",
 ]

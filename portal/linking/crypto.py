@@ -61,3 +61,21 @@ def decrypt_credentials(config: Mapping[str, object], ciphertext: bytes | None) 
     if not isinstance(value, dict):
         raise CredentialsError()
     return {str(k): str(v) for k, v in value.items()}
+
+
+def seal(config: Mapping[str, object], values: Mapping[str, str]) -> str:
+    """`values` encrypted as text, for short-lived secrets kept in the user's session cookie (the
+    PKCE verifier of an OAuth sign-in): the cookie is signed but readable, this is not."""
+    return encrypt_credentials(config, values).decode("ascii")
+
+
+def unseal(config: Mapping[str, object], token: str | None, max_age: int) -> dict[str, str] | None:
+    """What `seal` sealed, if it is at most `max_age` seconds old; None otherwise (or if damaged)."""
+    if not token:
+        return None
+    try:
+        payload = fernet_for(config).decrypt(token.encode("ascii"), ttl=max_age)
+    except (InvalidToken, UnicodeEncodeError):
+        return None
+    value = json.loads(payload.decode("utf-8"))
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None

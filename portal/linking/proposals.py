@@ -6,6 +6,13 @@ turned into the 大分類 letter; fields the store has no place for (従業員�
 事業概要) and records of sections it does not keep (支援制度, 申請履歴) are left out. A value is
 cleaned as the store would clean it and proposed only when it differs from what is stored; a value
 the store would refuse is left out too (and logged), so one odd figure does not lose the rest.
+
+A `SupportAgencyRecord` becomes one proposed change of the section 支援機関 — 「連携する支援機関:
+（未登録） → 機関名（認定番号）」 — whose record key carries the published entry, so that accepting it
+adds the agency to the directory and links the business through the store. Records that are not
+the business's own data go straight where they belong (`route_records`): support measures into
+支援制度ナビ through the content importer, 申請履歴 into the store; `forget_routed` removes what a
+connector brought that way when it is unlinked with 「削除」.
 """
 
 from __future__ import annotations
@@ -16,13 +23,15 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import store
-from portal.models import Business, Connection, Decision, ProposedChange, User
+from portal.content.importers.connector_measures import import_measure_records
+from portal.models import AgencyKind, Business, Connection, Decision, ProposedChange, User
 from portal.models.base import utcnow
-from portal.records import Record, Section
+from portal.records import ApplicationRecord, Record, Section, SupportAgencyRecord, SupportMeasureRecord
 from portal.store.sections import SECTIONS
 from portal.store.values import FieldProblem
 from portal.taxonomy import PREFECTURES, industry_letter
@@ -91,6 +100,10 @@ def current_record(session: Session, business: Business, section: str, key: list
 def proposals_for(session: Session, business: Business, records: Iterable[Record]) -> list[Proposal]:
     found: dict[tuple[str, str, str], Proposal] = {}
     for record in records:
+        if isinstance(record, SupportAgencyRecord):
+            if (proposal := agency_proposal(session, business, record)) is not None:
+                found[(proposal.section, "", proposal.field)] = proposal  # one agency per business: the last wins
+            continue
         mapped = store_values(record)
         if mapped is None:
             continue
@@ -143,6 +156,10 @@ def apply_changes(session: Session, business: Business, user: User | None,
     for change in changes:
         groups.setdefault((change.source, change.section, repr(change.record_key)), []).append(change)
     for (source, section, _), group in groups.items():
+        if section == store.AGENCY_SECTION.name:
+            agency, _changed = store.upsert_agency(session, agency_from_key(group[0].record_key))
+            store.link_agency(session, business, agency, source, user)
+            continue
         spec = SECTIONS[section]
         key = group[0].record_key
         values = {c.field: spec.spec(c.field).from_text(c.new_value) for c in group}
@@ -153,3 +170,74 @@ def apply_changes(session: Session, business: Business, user: User | None,
             store.update_fields(session, business, section, current.id, values, source, user)
         else:
             store.add_record(session, business, section, {KEY_FIELD[section]: key[0], **values}, source, user)
+
+
+# --- 支援機関 ---------------------------------------------------------------------------------------
+
+_DATES = ("certified_on", "valid_until")
+
+
+def agency_key(values: dict[str, object]) -> list[Any]:
+    """[認定番号, the directory values as JSON]: what accepting the change needs, kept with the change."""
+    entry = {name: value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, AgencyKind)
+             else value for name, value in values.items()}
+    return [values["certification_number"], entry]
+
+
+def agency_from_key(key: list[Any]) -> dict[str, object]:
+    values = dict(key[1])
+    for name in _DATES:
+        values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    values["kind"] = AgencyKind(values["kind"])
+    return values
+
+
+def agency_proposal(session: Session, business: Business, record: SupportAgencyRecord) -> Proposal | None:
+    """「連携する支援機関: now → 機関名（認定番号）」, or None when the business is linked to it already
+    (or the entry is one the directory could not keep)."""
+    values = store.agency_values(record)
+    try:
+        store.check_agency_values(values)
+    except store.InvalidValues as problem:
+        log.warning("agency %s refused: %s", values.get("certification_number"), problem.errors)
+        return None
+    current = store.linked_agency(session, business)
+    if current is not None and current.certification_number == values["certification_number"]:
+        return None
+    new = f"{values['name']}（{values['certification_number']}）"
+    return Proposal(store.AGENCY_SECTION.name, agency_key(values), "agency", str(current) if current else None, new)
+
+
+# --- records that are not proposed changes ----------------------------------------------------------
+
+def route_records(session: Session, app: Flask, connection: Connection, business: Business,
+                  records: Iterable[Record]) -> None:
+    """Writes the records that go elsewhere than proposed changes, all or nothing (a savepoint):
+    support measures into 支援制度ナビ, 申請履歴 into the store, and fresher directory entries of
+    agencies already known (public data, not the business's). A re-run with the same records
+    changes nothing."""
+    records = list(records)
+    measures = [r for r in records if isinstance(r, SupportMeasureRecord)]
+    applications = [r for r in records if isinstance(r, ApplicationRecord)]
+    agencies = [r for r in records if isinstance(r, SupportAgencyRecord)]
+    if not (measures or applications or agencies):
+        return
+    with session.begin_nested():
+        if measures:
+            import_measure_records(session, measures, connection.connector, app)
+        if applications:
+            store.save_applications(session, business, applications, connection.connector)
+        for record in agencies:
+            values = store.agency_values(record)
+            if store.find_agency(session, values["certification_number"]) is not None:
+                try:
+                    store.upsert_agency(session, values)
+                except store.InvalidValues as problem:
+                    log.warning("agency %s not refreshed: %s", values["certification_number"], problem.errors)
+
+
+def forget_routed(session: Session, business: Business, source: str, user: User | None = None) -> None:
+    """Unlinking `source` with 「削除」: its 申請履歴 go, and the agency link goes if `source` made it.
+    Measures stay: they are the public catalogue, not the business's data."""
+    store.remove_applications(session, business, source)
+    store.unlink_agency(session, business, user, only_source=source, source=store.unlinked_source(source))

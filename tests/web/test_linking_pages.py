@@ -66,7 +66,7 @@ def test_the_consent_page_lists_what_is_read_and_how_often(owner, app):
     assert "24時間ごと" in page
     assert "お試し（サンドボックス）" in page and "本番" in page and "gBizINFOのAPIトークン" in page
     freee = text(owner.get("/mypage/links/freee/link"))
-    assert "事業財務情報" in freee and "今後のバージョン" in freee
+    assert "事業財務情報" in freee and "まだ設定されていないため、現在はお試し（サンドボックス）だけを利用できます" in freee
     assert 'value="live"' not in freee and 'value="sandbox"' in freee
     assert owner.get("/mypage/links/nosuch/link").status_code == 404
 
@@ -124,7 +124,8 @@ def test_unlinking_destroys_the_credentials_and_the_state_is_unlinked(owner, ses
     assert session.scalar(select(Connection)).credentials is not None
     count = len(pending(session))
     page = text(owner.get("/mypage/links/gbizinfo/unlink"))
-    assert "取り込んだデータを残す" in page and f"{count}件の変更は破棄します" in page
+    assert "取り込んだデータを残す" in page and "取り込んだデータを削除" in page
+    assert f"{count}件の変更は、どちらを選んでも破棄します" in page
     response = submit(owner, "/mypage/links/gbizinfo/unlink", {"keep": "keep"})
     assert response.status_code == 303 and response.headers["Location"] == LINKS
     session.expire_all()

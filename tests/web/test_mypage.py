@@ -174,7 +174,7 @@ def test_a_period_page_shows_every_figure_with_its_source_and_edits_inline(owner
     session.commit()
     page = text(owner.get(f"/mypage/periods/{period.id}"))
     assert "2024年3月31日決算の事業財務情報" in page and "損益計算書" in page
-    assert "5,000,000円" in page and "freee・" in page
+    assert "5,000,000円" in page and "freee会計・" in page  # the connector's title, named at start-up
     form = owner.get(f"/mypage/periods/{period.id}/edit", headers={**HX, "HX-Target": "period-values"})
     assert 'value="5,000,000"' in text(form) and text(form).lstrip().startswith('<section id="period-values"')
     data = {f"period-{name}": value for name, value in store.form_values("period", period).items()}
@@ -183,7 +183,7 @@ def test_a_period_page_shows_every_figure_with_its_source_and_edits_inline(owner
     body = text(response)
     assert response.status_code == 200 and body.lstrip().startswith('<section id="period-values"')
     assert "事業財務情報を保存しました。" in body and "300,000円" in body and "手入力・" in body
-    assert "freee・" in body  # the figure nobody touched keeps its source
+    assert "freee会計・" in body  # the figure nobody touched keeps its source
 
 
 def test_a_period_with_a_duplicate_closing_date_is_refused_without_javascript(owner, session):

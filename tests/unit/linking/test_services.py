@@ -181,11 +181,13 @@ def test_unlink_destroys_the_credentials_at_once(app, session, minato, keep_data
     user, business = minato
     connection = link(session, business, "gbizinfo", "sandbox", TOKEN, user=user)
     run_sync(session, app, connection, TODAY)
-    unlink(session, business, "gbizinfo", keep_data=keep_data, user=user)
+    result = unlink(session, business, "gbizinfo", keep_data=keep_data, user=user)
     session.commit()
     assert connection.credentials is None and connection.state is ConnectionState.UNLINKED
+    assert result.connection is connection and result.discarded == len(EXPECTED)
+    assert (result.removal is None) is keep_data
     decisions = {c.decision for c in session.scalars(select(ProposedChange))}
-    assert decisions == ({Decision.PENDING} if keep_data else {Decision.REJECTED})
+    assert decisions == {Decision.REJECTED}  # pending proposals of an unlinked service go either way
     event = session.scalar(select(AuditEvent).where(AuditEvent.event == "connection_unlinked"))
     assert event.user_id == user.id and ("data=keep" if keep_data else "data=delete") in event.detail
     assert due_connections(session, utcnow()) == []
