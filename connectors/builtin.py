@@ -4,6 +4,7 @@ Listed in `portal.plugins.DEFAULT_PLUGINS`; an operator can switch this module o
 `PORTAL_DISABLED_PLUGINS=connectors.builtin`.
 """
 
+from connectors.agency.connector import AgencyConnector
 from connectors.etax.connector import EtaxConnector
 from connectors.freee.connector import FreeeConnector
 from connectors.gbizinfo.connector import GbizinfoConnector
@@ -11,7 +12,8 @@ from connectors.jgrants.connector import JgrantsConnector
 from connectors.moneyforward.connector import MoneyForwardConnector
 from portal import hookimpl
 
-BUILTIN_CONNECTORS = (EtaxConnector, GbizinfoConnector, JgrantsConnector, FreeeConnector, MoneyForwardConnector)
+BUILTIN_CONNECTORS = (EtaxConnector, GbizinfoConnector, JgrantsConnector, FreeeConnector, MoneyForwardConnector,
+                      AgencyConnector)
 
 
 @hookimpl

@@ -29,6 +29,7 @@ class Section(StrEnum):
     OFFICES = "事業所"
     SUPPORT_MEASURES = "支援制度"
     APPLICATIONS = "申請履歴"
+    AGENCY = "支援機関"
 
 
 def _field(label: str, *, yen: bool = False) -> Any:
@@ -211,3 +212,30 @@ class ApplicationRecord(Record):
     @property
     def key(self) -> tuple[Any, ...]:
         return (self.external_id,)
+
+
+@dataclass(frozen=True)
+class SupportAgencyRecord(Record):
+    """A 認定経営革新等支援機関 (domain.md §9) as the published list describes it, identified by its 認定番号.
+
+    A connector yields the agency the business works with; the host proposes linking the business
+    to it. `kind` and `prefecture` are the published words (「税理士」, 「東京都」), which the host maps
+    to its own kinds and JIS codes; `regions` holds prefecture names or 「全国」.
+    """
+
+    section: ClassVar[Section] = Section.AGENCY
+    certification_number: str = field(metadata={"label": "認定番号"})
+    name: str = field(metadata={"label": "機関名"})
+    kind: str | None = _field("種別")
+    certified_on: date | None = _field("認定日")
+    valid_until: date | None = _field("有効期限")
+    prefecture: str | None = _field("都道府県")
+    address: str | None = _field("所在地")
+    phone: str | None = _field("連絡先")
+    url: str | None = _field("ウェブサイト")
+    specialties: tuple[str, ...] = field(default=(), metadata={"label": "得意分野"})
+    regions: tuple[str, ...] = field(default=(), metadata={"label": "対応地域"})
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (self.certification_number,)

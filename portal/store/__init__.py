@@ -13,6 +13,10 @@ its source (`MANUAL` or a connector's name) and time, and each change is kept in
 from __future__ import annotations
 
 from portal.models import Business, FinancialPeriod, Office, Officer, Shareholder, User
+from portal.store.agencies import (AGENCY_SECTION, add_agency_member, check_agency_values, agencies_of_user, agency_link, agency_links,
+                                   agency_values, businesses_of_agency, find_agency, link_agency, linked_agency,
+                                   normalize_certification_number, unlink_agency, upsert_agency)
+from portal.store.applications import applications_of, remove_applications, save_applications
 from portal.store.businesses import (add_member, business_for_user, create_business, members, membership,
                                      require_business)
 from portal.store.errors import AlreadyRegistered, InvalidValues, StoreError
@@ -20,6 +24,7 @@ from portal.store.history import (MANUAL, HistoryLine, count_history, history, r
                                   sources_of)
 from portal.store.reads import (BusinessData, RecordView, Shown, business_data, form_values, get_record, records,
                                 view_of)
+from portal.store.removal import Removal, register_unlinked_label, remove_source_values, unlinked_source
 from portal.store.sections import SECTIONS, Section
 from portal.store.values import FieldProblem, FieldSpec
 from portal.store.writes import Change, add_record, clean_values, remove_record, update_fields
@@ -66,10 +71,14 @@ def remove_office(session, business: Business, record_id: int, user: User | None
 
 __all__ = [
     "MANUAL", "SECTIONS", "AlreadyRegistered", "BusinessData", "Change", "FieldProblem", "FieldSpec", "HistoryLine",
-    "InvalidValues", "RecordView", "Section", "Shown", "StoreError", "add_member", "add_office", "add_officer",
-    "add_period", "add_record", "add_shareholder", "business_data", "business_for_user", "clean_values",
-    "count_history", "create_business", "form_values", "get_record", "history", "members", "membership",
-    "records", "register_source_label", "remove_office", "remove_officer", "remove_period", "remove_record",
-    "remove_shareholder", "require_business", "source_label", "sources_of", "update_fields", "update_period",
-    "view_of",
+    "InvalidValues", "RecordView", "Removal", "Section", "Shown", "StoreError", "add_member", "add_office",
+    "add_officer", "add_period", "add_record", "add_shareholder", "business_data", "business_for_user",
+    "clean_values", "count_history", "create_business", "form_values", "get_record", "history", "members",
+    "membership", "records", "register_source_label", "register_unlinked_label", "remove_office", "remove_officer",
+    "remove_period", "remove_record", "remove_shareholder", "remove_source_values", "require_business",
+    "source_label", "sources_of", "unlinked_source", "update_fields", "update_period", "view_of",
 ]
+__all__ += ["AGENCY_SECTION", "add_agency_member", "check_agency_values", "agencies_of_user", "agency_link", "agency_links", "agency_values",
+            "applications_of", "businesses_of_agency", "find_agency", "link_agency", "linked_agency",
+            "normalize_certification_number", "remove_applications", "save_applications", "unlink_agency",
+            "upsert_agency"]

@@ -92,7 +92,7 @@ def test_list_only_fields_parse_and_a_zero_limit_is_unset():
 
 def test_several_target_areas_are_split():
     record = to_measure(next(i for i in LISTING["result"] if i["id"] == SOGYO))
-    assert record.target_areas == ("関東", "神奈川県")
+    assert record.target_areas == ("関東・甲信越地方", "神奈川県")
     assert record.max_amount == 1_000_000
 
 
