@@ -27,6 +27,10 @@ EVENT_LABELS = {
     "password_change_failed": "パスワード変更の失敗",
     "email_change_requested": "メールアドレス変更の申し込み",
     "email_changed": "メールアドレスの変更",
+    "gbizid_login": "GビズIDでログイン",
+    "gbizid_login_failed": "GビズIDでのログインの失敗",
+    "gbizid_linked": "GビズIDとの連携",
+    "gbizid_unlinked": "GビズIDとの連携の解除",
 }
 
 
