@@ -65,3 +65,40 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(offlineResponse));
   }
 });
+
+/* Web Push (portal/notify/push.py sends {"title", "body", "url", "tag"}, encrypted for this
+   subscription). The notification opens the portal page it is about. */
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const title = data.title || "新しいお知らせがあります";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || "",
+    tag: data.tag || "portal",
+    lang: "ja",
+    icon: PRECACHE.find((url) => url.includes("icon-192")) || undefined,
+    data: { url: data.url || "/inbox" }
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/inbox", self.location.origin);
+  if (target.origin !== self.location.origin) {
+    return;
+  }
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (client.url === target.href && "focus" in client) {
+          return client.focus();
+        }
+      }
+      return self.clients.openWindow(target.href);
+    })
+  );
+});
