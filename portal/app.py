@@ -87,19 +87,41 @@ def configure_templates(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.api.views import bp as api
+    from portal.gbizid import register as register_gbizid
+    from portal.locaben import api as _locaben_api  # noqa: F401  (adds POST /benchmark to the api blueprint)
+    from portal.locaben.views import bp as locaben
     from portal.main.views import bp as main
     from portal.mylist.views import bp as mylist
+    from portal.mypage.agency import bp as agency
     from portal.mypage.views import bp as mypage
     from portal.navi.views import bp as navi
+    from portal.news.views import bp as news
+    from portal.notify.views import bp as notify
+    from portal.oauth import register as register_oauth
     from portal.pwa.views import bp as pwa
+    from portal.recommend import register as register_recommend
     from portal.ui import add_nav_item
 
-    for blueprint in (main, accounts, navi, mylist, mypage, api, pwa):
+    for blueprint in (main, accounts, navi, mylist, mypage, api, pwa,
+                      agency,  # マイページ's 支援機関・申請履歴 sections, and the 支援者's list of linked businesses
+                      locaben,  # 経営カルテ (ローカルベンチマーク): the screen, saved reports, sharing
+                      news,  # お知らせ, its feeds and the 職員's editor
+                      notify):  # inbox, 通知の設定, push subscriptions, unsubscribe, calendar feed
         app.register_blueprint(blueprint)
+    register_oauth(app)  # the once-only API: authorization server, /api/v1/me, consents, 職員's site register
+    register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)
+    register_recommend(app)  # the event log, おすすめ pages and fragments, interests on マイページ
+
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
     add_nav_item(app, "navi.case_search", "事例を探す", 20)
     add_nav_item(app, "mylist.index", "マイリスト", 30, requires_login=True)
     add_nav_item(app, "mypage.index", "マイページ", 40, requires_login=True)
+    add_nav_item(app, "locaben.index", "経営カルテ", 45, roles=("business",))
+    add_nav_item(app, "news.index", "お知らせ", 50)
+    add_nav_item(app, "agency.businesses", "連携している事業者", 60, roles=("supporter",))
+    add_nav_item(app, "locaben.shared_list", "共有された経営カルテ", 61, roles=("supporter",))
+    add_nav_item(app, "news.manage", "お知らせの管理", 70, roles=("staff",))
+    add_nav_item(app, "staff_clients.index", "申請サイトの登録", 71, roles=("staff",))
 
 
 def configure_errors(app: Flask) -> None:

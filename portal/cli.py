@@ -80,6 +80,15 @@ def register_commands(app: Flask) -> None:
 
     for command in (db_group, seed, create_user_command, import_group, reindex_command, plugins_command, sync_command):
         app.cli.add_command(command)
+    from portal.oauth.cli import create_client_command
+
+    app.cli.add_command(create_client_command)
+    from portal.notify.cli import notify_command
+
+    app.cli.add_command(notify_command)
+    from portal.recommend.cli import recommend_group
+
+    app.cli.add_command(recommend_group)
     add_plugin_commands(app)
 
 

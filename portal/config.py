@@ -67,6 +67,46 @@ DEFAULTS: dict[str, Any] = {
     "DISABLED_PLUGINS": "",
     # How long (seconds) a web process trusts the content version it last read (tests use 0).
     "CONTENT_VERSION_MAX_AGE": 1.0,
+    # GビズID log-in (OpenID Connect; see portal/gbizid/config.py). Off unless configured: set an
+    # issuer (or GBIZID_PRESET "gbizid"/"gbizid-staging") with client id and secret, or turn on the
+    # local stand-in provider (`make run` does), whose issuer is then the default.
+    "GBIZID_STANDIN": False,
+    "GBIZID_PRESET": "",
+    "GBIZID_ISSUER": "",
+    "GBIZID_METADATA_URL": "",
+    "GBIZID_JWKS_URI": "",
+    "GBIZID_CLIENT_ID": "",
+    "GBIZID_CLIENT_SECRET": "",
+    "GBIZID_SCOPE": "openid profile user email",
+    "GBIZID_TOKEN_AUTH_METHOD": "client_secret_basic",
+    "GBIZID_HTTP_TIMEOUT": 10,
+    "GBIZID_STANDIN_CLIENT_ID": "portal-standin",
+    "GBIZID_STANDIN_CLIENT_SECRET": "",
+    # Linking: retries after a service's rate limit, and the size of an uploaded e-Tax file.
+    "SYNC_RETRY_MAX_WAIT": 10.0,  # seconds; a first sync runs inside a web request
+    "SYNC_RETRY_ATTEMPTS": 2,
+    "LINKING_UPLOAD_MAX_BYTES": 2 * 1024 * 1024,
+    # The once-only API's authorization server (portal/oauth).
+    "OAUTH_ACCESS_TOKEN_LIFETIME": 3600,
+    "OAUTH_REFRESH_TOKEN_LIFETIME": 30 * 24 * 3600,
+    "OAUTH_API_RATE_LIMIT": "120 per minute",  # per application site
+    "OAUTH_TOKEN_RATE_LIMIT": "60 per minute",  # per client address
+    # The event log and おすすめ (portal/events, portal/recommend).
+    "EVENTS_ENABLED": True,
+    "EVENT_RETENTION_DAYS": 180,
+    "EVENT_BATCH_SIZE": 20,
+    "EVENT_FLUSH_SECONDS": 5.0,
+    "RECOMMEND_MODEL_MAX_AGE": 600,  # seconds before the similar-users model is rebuilt
+    "RECOMMEND_MIN_USERS": 3,  # a pair of items is shown only when this many people share it
+    # お知らせ・通知 (portal/notify): links in mails and pushes, digest timing, Web Push.
+    "PUBLIC_URL": "",  # e.g. https://portal.example.jp; needed by `portal notify` outside a request
+    "NOTIFY_DIGEST_HOUR": 7,
+    "NOTIFY_WEEKLY_DAY": 0,  # Monday
+    "NOTIFY_LOOKBACK_DAYS": 7,
+    "VAPID_PRIVATE_KEY": "",  # generated once into the instance folder when empty
+    "VAPID_SUBJECT": "",  # mailto: of MAIL_SENDER when empty
+    "PUSH_TTL": 86400,
+    "PUSH_TIMEOUT": 10.0,
 }
 
 
@@ -77,6 +117,8 @@ def _coerce(value: str, default: Any) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

@@ -80,7 +80,7 @@ def alembic_config(url: str) -> AlembicConfig:
     return config
 
 
-def upgrade_database(app: Flask, revision: str = "heads") -> None:
+def upgrade_database(app: Flask, revision: str = "head") -> None:
     db = get_db(app)
     config = alembic_config(db.url)
     with db.engine.begin() as connection:

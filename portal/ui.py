@@ -24,12 +24,23 @@ class NavItem:
     label: str
     order: int = 100
     requires_login: bool = False
+    roles: frozenset[str] = frozenset()
+
+    def visible_to(self, user) -> bool:
+        """Shown to everyone, or only when logged in, or only to the given roles (e.g. 職員)."""
+        if not (self.requires_login or self.roles):
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return not self.roles or str(getattr(user, "role", "")) in self.roles
 
 
-def add_nav_item(app: Flask, endpoint: str, label: str, order: int = 100, requires_login: bool = False) -> None:
+def add_nav_item(app: Flask, endpoint: str, label: str, order: int = 100, requires_login: bool = False,
+                 roles: tuple[str, ...] = ()) -> None:
+    """`roles` (values of `portal.models.Role`) limits the item to those users, e.g. a 職員-only screen."""
     items: list[NavItem] = app.extensions.setdefault("portal_nav", [])
     if all(item.endpoint != endpoint for item in items):
-        items.append(NavItem(endpoint, label, order, requires_login))
+        items.append(NavItem(endpoint, label, order, requires_login, frozenset(roles)))
         items.sort(key=lambda item: item.order)
 
 

@@ -175,6 +175,217 @@ def serve(env: dict[str, str], workers: int):
         server.wait(timeout=30)
 
 
+LOCABEN_REQUEST = {  # the hand-worked bakery of tests/unit/locaben/test_calc.py (千円)
+    "industry": {"jsic": "0971"}, "capital": 10_000,
+    "periods": [
+        {"label": "2024-03", "sales": 240_000, "operating_income": 9_600, "depreciation": 6_400, "cash": 30_000,
+         "notes_receivable": 0, "accounts_receivable": 20_000, "inventory": 8_000, "notes_payable": 0,
+         "accounts_payable": 12_000, "borrowings": 110_000, "liabilities": 150_000, "net_assets": 50_000,
+         "employees": 8},
+        {"label": "2023-03", "sales": 200_000, "operating_income": -2_000, "depreciation": 1_000, "cash": 20_000,
+         "accounts_receivable": 25_000, "inventory": 10_000, "accounts_payable": 5_000, "borrowings": 120_000,
+         "liabilities": 160_000, "net_assets": 40_000, "employees": 7},
+        {"label": "2022-03", "sales": 250_000, "operating_income": 5_000, "depreciation": 5_000, "cash": 90_000,
+         "borrowings": 60_000, "liabilities": 100_000, "net_assets": -10_000, "employees": 0},
+    ],
+}
+
+
+def _per_second(work, seconds: float) -> float:
+    done, stop = 0, time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < stop:
+        work()
+        done += 1
+    return done / (time.perf_counter() - started)
+
+
+def bench_locaben(app, env: dict[str, str], seconds: float, clients: int, workers: int) -> dict[str, float]:
+    """ロカベン calculations per second (three periods each): the module alone, POST /api/v1/benchmark
+    through Flask's test client (one thread), and through the production server (`clients` in parallel)."""
+    from portal.locaben import calc
+    from portal.locaben.api import parse_request
+
+    industry, capital, periods = parse_request(LOCABEN_REQUEST)
+    module_rate = _per_second(lambda: calc.evaluate(industry, capital, periods), seconds)
+    test_client = app.test_client()
+
+    def through_test_client() -> None:
+        if test_client.post("/api/v1/benchmark", json=LOCABEN_REQUEST).status_code != 200:
+            raise RuntimeError("POST /api/v1/benchmark failed")
+
+    client_rate = _per_second(through_test_client, seconds)
+    body = json.dumps(LOCABEN_REQUEST).encode()
+    with serve(env, workers) as port:
+        done = [0] * clients
+        stop = time.perf_counter() + seconds
+
+        def run(slot: int) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.perf_counter() < stop:
+                connection.request("POST", "/api/v1/benchmark", body=body,
+                                   headers={"Content-Type": "application/json"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"POST /api/v1/benchmark: HTTP {response.status}")
+                done[slot] += 1
+
+        threads = [threading.Thread(target=run, args=(slot,)) for slot in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        served_rate = sum(done) / (time.perf_counter() - started)
+    return {"module": module_rate, "test_client": client_rate, "served": served_rate, "seconds": seconds,
+            "clients": clients, "workers": workers}
+
+
+def print_locaben(figures: dict[str, float]) -> None:
+    print("== 経営カルテ（ロカベン）計算 ==")
+    print(f"モジュール直接（3期分・1スレッド）: {figures['module']:,.0f} 回/秒")
+    print(f"POST /api/v1/benchmark（テストクライアント・1スレッド）: {figures['test_client']:,.0f} 回/秒")
+    print(f"POST /api/v1/benchmark（gunicorn {figures['workers']:.0f} workers・{figures['clients']:.0f} 並列 × "
+          f"{figures['seconds']:.0f} 秒）: {figures['served']:,.0f} 回/秒")
+
+
+def bench_linking(line_items: int = 10_000, renders: int = 15) -> None:
+    """Issue 4: records per second a sync writes (a bench-only connector yielding `line_items`
+    financial line items, run_sync + accept all, on a fresh SQLite app), and the median time to
+    render マイページ, a 決算期 page and the history for a business with 10 periods and full history."""
+    import statistics
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, select
+
+    from portal import create_app, store
+    from portal.accounts.services import create_user
+    from portal.db import get_session, upgrade_database
+    from portal.linking import accept, link, pending_changes, run_sync
+    from portal.models import ValueChange
+    from portal.plugins import connectors
+    from portal.sdk import Connector, FinancialPeriodRecord
+    from portal.store.sections import PERIOD_FIELDS
+
+    amounts = [spec.name for spec in PERIOD_FIELDS if spec.kind == "yen"]
+    periods = -(-line_items // len(amounts))
+
+    class BenchBooks(Connector):
+        name = "bench_books"
+        title = "ベンチ用会計"
+        reads = ("事業財務情報",)
+        modes = ("sandbox",)
+
+        def fetch(self, context):
+            for n in range(periods):
+                values = {name: 1_000_000 + n * 1000 + i for i, name in enumerate(amounts)}
+                yield FinancialPeriodRecord(period_end=date(2024, 3, 31) - timedelta(days=n), months=12, **values)
+
+    work = Path(tempfile.mkdtemp(prefix="portal-bench-linking-"))
+    saved = {name: os.environ.pop(name, None) for name in ("DATABASE_URL", "PORTAL_INSTANCE_PATH")}
+    try:
+        app = create_app({"DATABASE_URL": f"sqlite:///{work / 'linking.sqlite3'}", "SECRET_KEY": "bench",
+                          "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "SERVER_NAME": "bench.local",
+                          "RATELIMIT_ENABLED": False}, instance_path=work / "instance")
+        upgrade_database(app)
+        connectors(app).add(BenchBooks, "bench")
+        with app.app_context():
+            session = get_session()
+            session.info["app"] = app
+            user = create_user(session, "bench@example.jp", "hikari-no-michi-42", confirmed=True)
+            business = store.create_business(session, user, "corporation", "7123456789012", "株式会社ベンチ")
+            session.commit()
+            connection = link(session, business, "bench_books", "sandbox", {}, user=user)
+            session.commit()
+            started = time.perf_counter()
+            run = run_sync(session, app, connection, date(2026, 11, 27))
+            session.commit()
+            synced = time.perf_counter() - started
+            ids = [change.id for change in pending_changes(session, business)]
+            started = time.perf_counter()
+            accept(session, user, ids)
+            session.commit()
+            accepted = time.perf_counter() - started
+            written = session.scalar(select(func.count()).select_from(ValueChange))
+
+            # 10 periods with full history: every amount edited by hand three times
+            other_user = create_user(session, "bench2@example.jp", "hikari-no-michi-42", confirmed=True)
+            other = store.create_business(session, other_user, "corporation", "4000012090001", "株式会社ベンチ二")
+            for n in range(10):
+                first = {"period_end": date(2025 - n, 3, 31), "months": 12, **{a: 10_000_000 + n for a in amounts}}
+                period = store.add_period(session, other, first, "manual", other_user)
+                for edit in range(1, 4):
+                    store.update_period(session, other, period.id, {a: 10_000_000 + n + edit * 7 for a in amounts},
+                                        "manual", other_user)
+            session.commit()
+            history_rows = store.count_history(session, other)
+            first_period = store.records(session, other, "period")[0].id
+            user_id = other_user.id
+
+        client = app.test_client()
+        with client.session_transaction() as cookie:
+            cookie["_user_id"], cookie["_fresh"] = str(user_id), True
+        timings: dict[str, float] = {}
+        for label, path in (("マイページ", "/mypage/"), ("決算期のページ", f"/mypage/periods/{first_period}"),
+                            ("変更履歴", "/mypage/history")):
+            assert client.get(path).status_code == 200, path  # warm up, and the page must work
+            samples = []
+            for _ in range(renders):
+                started = time.perf_counter()
+                client.get(path)
+                samples.append((time.perf_counter() - started) * 1000)
+            timings[label] = statistics.median(samples)
+    finally:
+        for name, value in saved.items():
+            if value is not None:
+                os.environ[name] = value
+        shutil.rmtree(work, ignore_errors=True)
+
+    values = periods * len(amounts)
+    print()
+    print("== 外部サービス連携・マイページ ベンチマーク（SQLite）==")
+    print(f"同期: {run.records:,} 決算期 × 金額 {len(amounts)} 項目 = {values:,} 明細（＋期間の月数）"
+          f"→ 提案 {len(ids):,} 件 {synced:.2f} 秒（{len(ids) / synced:,.0f} 件/秒）")
+    print(f"すべて反映: 変更履歴 {written:,} 行を {accepted:.2f} 秒で書き込み（{written / accepted:,.0f} 件/秒）、"
+          f"同期＋反映で {values / (synced + accepted):,.0f} 明細/秒")
+    print(f"表示（10 決算期・変更履歴 {history_rows:,} 行、テストクライアント、{renders} 回の中央値）: "
+          + "、".join(f"{label} {ms:.1f} ms" for label, ms in timings.items()))
+
+
+def bench_recommend(work: Path, users: int = 50_000) -> dict:
+    """おすすめ (issue 7): a synthetic log of `users` people (about 11 events each, so over half a
+    million events), then `portal recommend evaluate`'s own code on it with k = 10: the time to fit
+    the collaborative model and the time per recommendation request (類似ユーザー + 人気順 + ブレンド)."""
+    from portal.recommend import evaluation, synth
+
+    path = work / "events.csv"
+    started = time.perf_counter()
+    rows = synth.write_csv(path, synth.generate(users, mean_events=11.0))
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    events = evaluation.read_events(path)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    report = evaluation.evaluate(events, k=10, holdout=2)
+    return {"rows": rows, "generate_s": generated, "read_s": read, "evaluate_s": time.perf_counter() - started,
+            "report": report}
+
+
+def print_recommend(figures: dict) -> None:
+    report = figures["report"]
+    print()
+    print("== おすすめ（協調フィルタリング）ベンチマーク ==")
+    print(f"合成イベントログ: {figures['rows']:,} 件・利用者 {report.users:,} 人・項目 {report.items:,} 件"
+          f"（生成 {figures['generate_s']:.1f} 秒、読み込み {figures['read_s']:.1f} 秒）")
+    print(f"モデルの構築: {report.build_seconds:.2f} 秒、おすすめ1回あたり p50 {report.request_ms_p50:.2f} ms / "
+          f"p95 {report.request_ms_p95:.2f} ms（評価全体 {figures['evaluate_s']:.1f} 秒、"
+          f"{report.evaluated_users:,} 人）")
+    for name, metrics in report.methods.items():
+        print(f"  {name:<14} precision@10 {metrics.precision:.4f}  recall@10 {metrics.recall:.4f}  "
+              f"nDCG@10 {metrics.ndcg:.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--supports", type=int, default=10000)
@@ -214,6 +425,8 @@ def main() -> None:
             fragment = client.get(sample, {"HX-Request": "true"})
         with serve({**env, "PORTAL_NAVI_CACHE_SIZE": "0"}, args.workers) as port:
             uncached_rps = throughput(port, page_paths, args.seconds, args.clients)
+        locaben = bench_locaben(app, env, args.seconds, args.clients, args.workers)
+        recommend = bench_recommend(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -231,6 +444,9 @@ def main() -> None:
           f"/healthz {hello_rps:,.0f} req/s、比 {page_rps / hello_rps:.2f}（キャッシュなし {uncached_rps / hello_rps:.2f}）")
     print(f"ページの重さ（{sample}）: 全体 {len(full):,} バイト（gzip {len(gzip.compress(full)):,}）、"
           f"htmx 断片 {len(fragment):,} バイト（gzip {len(gzip.compress(fragment)):,}）")
+    print_locaben(locaben)
+    print_recommend(recommend)
+    bench_linking()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal import taxonomy
+from portal.locaben import openapi as locaben_openapi
 
 
 def _array(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
@@ -92,6 +93,57 @@ NOT_FOUND = _ok("#/components/schemas/Error", "見つからない")
 ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
+# --- the once-only API (OAuth 2.0, portal/api/me.py) ---------------------------------------------
+
+ONCE_ONLY_SCOPES = {
+    "business.profile:read": "基本情報", "business.financials:read": "事業財務情報（決算期ごと）",
+    "business.benchmark:read": "ローカルベンチマークの最新の結果", "business.officers:read": "役員",
+    "business.offices:read": "事業所"}
+SECURITY_SCHEMES = {"oauth2": {"type": "oauth2", "description": "認可コード + PKCE (S256必須)。"
+                                                                "メタデータ: /.well-known/oauth-authorization-server",
+                               "flows": {"authorizationCode": {"authorizationUrl": "/oauth/authorize",
+                                                               "tokenUrl": "/oauth/token", "refreshUrl": "/oauth/token",
+                                                               "scopes": ONCE_ONLY_SCOPES}}}}
+SOURCED_VALUE = {"type": "object", "required": ["label", "value", "text", "source", "updated_at"], "properties": {
+    "label": {"type": "string"}, "value": {}, "text": {"type": "string", "description": "マイページでの表示"},
+    "source": {"type": ["string", "null"], "description": "manual（手入力）または連携サービス名"},
+    "source_label": {"type": ["string", "null"]},
+    "updated_at": {"type": ["string", "null"], "format": "date-time"}}}
+SOURCED_RECORD = {"type": "object", "required": ["id", "label", "fields"], "properties": {
+    "id": {"type": "integer"}, "label": {"type": "string"},
+    "fields": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/SourcedValue"}}}}
+ONCE_ONLY_ERROR = {"type": "object", "required": ["error", "reason"], "properties": {
+    "error": {"type": "string", "enum": ["missing_authorization", "invalid_token", "insufficient_scope", "not_member",
+                                         "rate_limited"]},
+    "reason": {"type": "string", "description": "日本語の理由"}}}
+_SECTIONS = {"type": "array", "items": {"type": "string"}, "description": "この応答で読み取ったスコープ（アクセス記録に残る）"}
+_REFUSALS = {"401": _ok("#/components/schemas/OnceOnlyError", "アクセストークンがない・無効・期限切れ・同意の解除"),
+             "403": _ok("#/components/schemas/OnceOnlyError", "同意されていない情報"),
+             "429": _ok("#/components/schemas/OnceOnlyError", "申請サイトごとの回数制限")}
+
+
+def _me(operation: str, summary: str, scopes: list[str], body: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"operationId": operation, "summary": summary, "security": [{"oauth2": scopes}],
+                    "responses": {"200": {"description": summary, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["sections", *body], "properties": {
+                            "sections": _SECTIONS, **body}}}}}, **_REFUSALS}}}
+
+
+ME_PATHS = {
+    "/me/business": _me("getMyBusiness", "同意した事業者の基本情報（役員・事業所は同意があるときだけ）",
+                        ["business.profile:read"], {
+                            "business": {"type": "object",
+                                         "additionalProperties": {"$ref": "#/components/schemas/SourcedValue"}},
+                            "officers": {"type": "array", "items": {"$ref": "#/components/schemas/SourcedRecord"}},
+                            "offices": {"type": "array", "items": {"$ref": "#/components/schemas/SourcedRecord"}}}),
+    "/me/financials": _me("getMyFinancials", "事業財務情報（決算期ごと、新しい順）", ["business.financials:read"],
+                          {"periods": {"type": "array", "items": {"$ref": "#/components/schemas/SourcedRecord"}}}),
+    "/me/benchmark": _me("getMyBenchmark", "最新のローカルベンチマークの結果（まだなければ null）",
+                         ["business.benchmark:read"], {"report": {"type": ["object", "null"]}}),
+}
+ME_SCHEMAS = {"SourcedValue": SOURCED_VALUE, "SourcedRecord": SOURCED_RECORD, "OnceOnlyError": ONCE_ONLY_ERROR}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -114,12 +166,16 @@ def openapi_document() -> dict[str, Any]:
             "/cases/{id}": {"get": {"operationId": "getCase", "summary": "事例の詳細", "parameters": [ID_PARAM],
                                     "responses": {"200": _ok("#/components/schemas/CaseDetail", "事例"),
                                                   "404": NOT_FOUND}}},
+            "/benchmark": locaben_openapi.PATH,
+            **ME_PATHS,
             "/openapi.json": {"get": {"operationId": "getOpenApi", "summary": "このAPIの説明",
                                       "responses": {"200": {"description": "OpenAPI 3.1",
                                                             "content": {"application/json": {}}}}}},
         },
-        "components": {"schemas": {
+        "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": {
+            **ME_SCHEMAS,
             "Error": ERROR,
+            **locaben_openapi.SCHEMAS,
             "FacetValue": FACET_VALUE,
             "SupportSummary": SUPPORT_SUMMARY,
             "SupportDetail": {"allOf": [{"$ref": "#/components/schemas/SupportSummary"}, {

@@ -109,7 +109,10 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(fresh_database_url, smtp_server, tmp_path_factory):
     app = make_test_app(fresh_database_url("sqlite"), tmp_path_factory.mktemp("instance"),
-                        smtp_port=smtp_server.port, SERVER_NAME=None)
+                        smtp_port=smtp_server.port, SERVER_NAME=None,
+                        # one server for the whole browser suite, whose tests log in many times a minute;
+                        # the limit itself is tested in tests/web/test_security.py
+                        LOGIN_RATE_LIMIT="1000 per minute")
     upgrade_database(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

@@ -23,6 +23,7 @@ from portal.db import get_session
 from portal.models import Case, Support, case_supports
 from portal.navi import services
 from portal.navi.params import parse_query
+from tests.e2e.pages import log_in
 
 KEYWORD_A = "補助金"
 KEYWORD_B = "融資"
@@ -126,14 +127,6 @@ def type_keyword(page: Page, keyword: str) -> None:
     box.click()
     box.press("ControlOrMeta+a")
     box.press_sequentially(keyword)
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/account/login")
-    page.get_by_label("メールアドレス").fill(user.email)
-    page.get_by_label("パスワード", exact=True).fill(user.password)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_role("status")).to_contain_text("ログインしました")
 
 
 # --- tests --------------------------------------------------------------------------------------

@@ -51,3 +51,13 @@ def test_connector_settings_come_from_json_in_the_environment(tmp_path):
                                              "PORTAL_SYNC_INTERVAL_HOURS": "6"})
     assert config["CONNECTOR_SETTINGS"] == {"gbizinfo_base_url": "http://127.0.0.1:9"}
     assert config["SYNC_INTERVAL_HOURS"] == 6
+
+
+def test_feature_settings_from_the_environment_get_the_type_of_their_default(tmp_path):
+    config = build_config(tmp_path, environ={"PORTAL_OAUTH_REFRESH_TOKEN_LIFETIME": "100",
+                                             "PORTAL_EVENT_FLUSH_SECONDS": "0.5", "PORTAL_EVENTS_ENABLED": "0",
+                                             "PORTAL_OAUTH_API_RATE_LIMIT": "5 per minute"})
+    assert config["OAUTH_REFRESH_TOKEN_LIFETIME"] == 100
+    assert config["EVENT_FLUSH_SECONDS"] == 0.5
+    assert config["EVENTS_ENABLED"] is False
+    assert config["OAUTH_API_RATE_LIMIT"] == "5 per minute"

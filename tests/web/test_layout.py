@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Blueprint
 
 from portal.htmx import render
+from portal.models import Role
 from tests.helpers import text
 from tests.web.test_accounts import login, make_user
 
@@ -32,6 +34,28 @@ def test_header_navigation_has_no_dead_links_logged_in(client, app):
     for href in header_links(html):
         with client.get(href) as response:
             assert response.status_code == 200, href
+
+
+ROLE_ITEMS = {"supporter": ["連携している事業者", "共有された経営カルテ"], "staff": ["お知らせの管理", "申請サイトの登録"]}
+
+
+@pytest.mark.parametrize("role", [Role.BUSINESS, Role.SUPPORTER, Role.STAFF])
+def test_role_screens_are_in_the_menu_of_that_role_only_and_open(client, app, role):
+    make_user(app, role=role)
+    login(client)
+    html = text(client.get("/"))
+    header = html.split("<header", 1)[1].split("</header>", 1)[0]
+    for owner, labels in ROLE_ITEMS.items():
+        for label in labels:
+            assert (label in header) == (owner == role.value), (role, label)
+    for href in header_links(html):
+        with client.get(href) as response:
+            assert response.status_code == 200, href
+
+
+def test_role_screens_are_not_in_the_menu_logged_out(client):
+    header = text(client.get("/")).split("<header", 1)[1].split("</header>", 1)[0]
+    assert not any(label in header for labels in ROLE_ITEMS.values() for label in labels)
 
 
 def test_page_has_landmarks_skip_link_and_japanese_language(client):

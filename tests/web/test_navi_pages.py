@@ -69,7 +69,9 @@ def test_support_page_shows_sections_cases_and_sanitised_body(client, corpus):
     assert "ものづくり補助金" in html and "公募中" in html and "締切：" in html
     assert "<strong>■補助上限額</strong>" in html
     assert "<script>alert(1)" not in html
-    assert 'href="https://example.jp/apply"' in html
+    mono = corpus["mono"]
+    assert f'href="/supports/{mono}/apply"' in html  # the click is counted, then redirected
+    assert client.get(f"/supports/{corpus['mono']}/apply").headers["Location"] == "https://example.jp/apply"
     assert "金型工場の自動化" in html and f"/cases/{corpus['case']}" in html
     missing = client.get("/supports/999999")
     assert missing.status_code == 404 and "見つかりません" in text(missing)
