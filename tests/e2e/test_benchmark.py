@@ -30,6 +30,10 @@ def business_owner(live_server, make_user):
     return user
 
 
+def mm_to_px(mm: float) -> int:
+    return round(mm / 25.4 * 96)
+
+
 def test_typing_figures_updates_scores_and_chart(page: Page, business_owner, assert_accessible):
     log_in(page, business_owner)
     page.goto("/benchmark/")
@@ -70,3 +74,9 @@ def test_typing_figures_updates_scores_and_chart(page: Page, business_owner, ass
     assert_accessible(page)
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
+    # The financial part must fit one A4 portrait page: laid out at the printable width of A4 with
+    # 12 mm margins (186 mm), it must be no taller than the printable height (273 mm), at 96 px per inch.
+    page.set_viewport_size({"width": mm_to_px(186), "height": mm_to_px(273)})
+    box = page.locator(".print-page").bounding_box()
+    assert box is not None and box["width"] <= mm_to_px(186) + 1
+    assert box["height"] <= mm_to_px(273), f"the financial part is {box['height']:.0f}px tall"
