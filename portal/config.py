@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from portal.secret_files import create_once
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
@@ -145,13 +147,9 @@ def normalise_database_url(url: str) -> str:
 
 def load_secret_key(instance_path: Path) -> str:
     """A stable per-installation key for the local demo, kept out of the repository."""
-    path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    path = create_once(instance_path / "secret_key",
+                       lambda temporary: temporary.write_text(secrets.token_urlsafe(48)))
+    return path.read_text().strip()
 
 
 def build_config(

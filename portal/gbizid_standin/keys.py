@@ -1,19 +1,19 @@
 """The stand-in provider's RS256 signing key, generated once and kept in the instance folder.
 
 Every worker process must sign with the same key and the key must survive restarts (a client caches
-the JWKS), so it lives in a file, not in memory. The file is written to a temporary name and then
-hard-linked into place: `os.link` fails when the name exists, so two processes starting at once
-both end up reading the one key that won.
+the JWKS), so it lives in a file, not in memory. `portal.secret_files.create_once` writes it so that
+two processes starting at once both end up reading the one key that won.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 
 from joserfc.jwk import RSAKey
+
+from portal.secret_files import create_once
 
 KEY_FILE = "gbizid-standin-key.json"
 
@@ -34,17 +34,7 @@ def signing_key(instance_path: str | os.PathLike) -> RSAKey:
 
 def _create(path: Path) -> None:
     key = RSAKey.generate_key(2048, auto_kid=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(key.as_dict(private=True), handle)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
+    create_once(path, lambda temporary: temporary.write_text(json.dumps(key.as_dict(private=True))))
 
 
 def public_key_set(key: RSAKey) -> dict:

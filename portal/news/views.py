@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, Response, abort, current_app, flash, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, Response, current_app, flash, request, url_for
+from flask_login import current_user
 
 from portal.content.markup import render_markdown
 from portal.db import get_session
@@ -13,19 +11,9 @@ from portal.htmx import redirect_after_post, render
 from portal.models import NewsCategory
 from portal.news import feeds, services
 from portal.news.forms import NewsForm
+from portal.staff import staff_required
 
 bp = Blueprint("news", __name__, url_prefix="/news")
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_staff:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.get("/")

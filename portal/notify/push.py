@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.models import Notification, PushSubscription
 from portal.notify.claims import claim_pushes
+from portal.secret_files import create_once
 
 log = logging.getLogger(__name__)
 KEY_FILE = "vapid_private.pem"
@@ -42,15 +42,7 @@ def _create_key_file(path: Path) -> None:
     """Writes a new key pair unless another process got there first (link() never overwrites)."""
     key = Vapid()
     key.generate_keys()
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    key.save_key(str(temporary))
-    temporary.chmod(0o600)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
+    create_once(path, lambda temporary: key.save_key(str(temporary)))
 
 
 def vapid(app: Flask | None = None) -> Vapid:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField, widgets
@@ -19,6 +19,7 @@ from portal.db import get_session
 from portal.htmx import redirect_after_post, render
 from portal.oauth import clients
 from portal.oauth.scopes import SCOPES
+from portal.staff import refuse_unless_staff
 
 bp = Blueprint("staff_clients", __name__, url_prefix="/staff/clients")
 
@@ -26,13 +27,7 @@ KIND_CHOICES = [SelectChoice("confidential", "サーバーで動く申請サイ�
                 SelectChoice("public", "シークレットを安全に持てないアプリ（PKCEのみ）")]
 
 
-@bp.before_request
-def require_staff():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(403)
-    return None
+bp.before_request(refuse_unless_staff)
 
 
 class ClientForm(FlaskForm):
