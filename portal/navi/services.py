@@ -67,7 +67,7 @@ def facet_names(kind: str, facet: str) -> list[tuple[str | int, str]]:
     raise KeyError(facet)
 
 
-def _filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, int]:
+def filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, int]:
     """One mask per active filter; AND them for the result, leave one out for its facet."""
     masks: dict[str, int] = {}
     for name in ("purpose", "stage", "service"):
@@ -91,7 +91,7 @@ def _filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, 
     return masks
 
 
-def _text_match(catalog: Catalog, query: NaviQuery) -> tuple[int, TextMatch | None]:
+def text_match(catalog: Catalog, query: NaviQuery) -> tuple[int, TextMatch | None]:
     """The positions whose text matches `q` (everything when there is no searchable word)."""
     found = search_index(catalog.kind).match(query.q) if query.q else None
     if found is None:
@@ -129,8 +129,8 @@ def _ordered(catalog: Catalog, mask: int, query: NaviQuery, found: TextMatch | N
 
 def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
     catalog = get_catalog(session, query.kind)
-    text_mask, found = _text_match(catalog, query)
-    masks = _filter_masks(catalog, query, today)
+    text_mask, found = text_match(catalog, query)
+    masks = filter_masks(catalog, query, today)
     result_mask = text_mask
     for mask in masks.values():
         result_mask &= mask

@@ -38,9 +38,9 @@ def search_matches(session: Session, query: NaviQuery, candidates: Iterable[int]
     if not mask:
         return set()
     if query.q:
-        text_mask, _found = navi._text_match(catalog, query)
+        text_mask, _found = navi.text_match(catalog, query)
         mask &= text_mask
-    for filter_mask in navi._filter_masks(catalog, query, today).values():
+    for filter_mask in navi.filter_masks(catalog, query, today).values():
         mask &= filter_mask
     return {catalog.ids[p] for p in positions_of(mask)}
 
