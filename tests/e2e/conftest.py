@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from portal.accounts.services import create_user
 from portal.db import get_db, get_session, upgrade_database
+from portal.models import Role
 from tests.conftest import make_test_app
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -140,11 +141,11 @@ class Credentials:
 def make_user(live_server):
     """`make_user()` creates a confirmed account in the live server's database."""
 
-    def make(email: str | None = None, password: str = PASSWORD) -> Credentials:
+    def make(email: str | None = None, password: str = PASSWORD, role: Role = Role.BUSINESS) -> Credentials:
         email = email or f"user{next(_user_numbers)}-{os.getpid()}@example.jp"
         with live_server.app.app_context():
             session = get_session()
-            create_user(session, email, password, confirmed=True)
+            create_user(session, email, password, role, confirmed=True)
             session.commit()
         return Credentials(email, password)
 
