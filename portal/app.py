@@ -69,12 +69,13 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_security(app: Flask) -> None:
-    from portal.security import HttpsAwareSessionInterface, add_security_headers
+    from portal.security import HttpsAwareSessionInterface, add_security_headers, refuse_nul_bytes
 
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.session_interface = HttpsAwareSessionInterface()
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
 
 

@@ -36,5 +36,9 @@ def redirect_after_post(endpoint: str, **values: Any) -> Response:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only local paths are allowed as a post-login destination."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only local paths are allowed as a post-login destination. Browsers drop tabs and newlines
+    inside a URL and read a backslash as a slash, so `/<TAB>/evil.example` would leave the site:
+    a control character or a backslash anywhere makes the target unsafe (and a newline could
+    not go into the Location header anyway)."""
+    return (bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in target))

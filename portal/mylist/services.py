@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.content.status import Status, status_of
 from portal.errors import DomainError, NotFound
@@ -54,15 +54,20 @@ class SavedSupport:
 
 def saved_supports(session: Session, user: User, today: date) -> list[SavedSupport]:
     """Saved measures, those with the nearest deadline first (the deadline view)."""
-    rows = session.scalars(select(SavedItem).where(SavedItem.user_id == user.id, SavedItem.support_id.is_not(None)))
+    # The list shows title and status (dates only): the measures' tags are not loaded.
+    rows = session.scalars(select(SavedItem).where(SavedItem.user_id == user.id, SavedItem.support_id.is_not(None))
+                           .options(joinedload(SavedItem.support).lazyload(Support.tags)))
     items = [SavedSupport(row.support, status_of(row.support, today), row.created_at) for row in rows]
     order = {"open": 0, "upcoming": 1, "always": 2, "unknown": 3, "closed": 4}
     return sorted(items, key=lambda i: (order[i.status.code], i.status.deadline or date.max, i.support.id))
 
 
 def saved_cases(session: Session, user: User) -> list[Case]:
+    """Saved cases, newest first; the list shows title and company, so tags and measures are not loaded."""
     rows = session.scalars(select(SavedItem).where(SavedItem.user_id == user.id, SavedItem.case_id.is_not(None))
-                           .order_by(SavedItem.created_at.desc(), SavedItem.id.desc()))
+                           .order_by(SavedItem.created_at.desc(), SavedItem.id.desc())
+                           .options(joinedload(SavedItem.case).lazyload(Case.tags),
+                                    joinedload(SavedItem.case).lazyload(Case.supports)))
     return [row.case for row in rows]
 
 
@@ -81,6 +86,9 @@ def save_search(session: Session, user: User, kind: str, name: str, query: str) 
         raise MylistError("名前は100文字以内で入力してください。", "name")
     if len(query) > 2000:
         raise MylistError("検索条件が長すぎるため保存できません。", "query")
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in query):
+        # A navi query string is percent-encoded; a raw newline would break the redirect after saving.
+        raise MylistError("検索条件が正しくありません。検索結果の画面から、もう一度保存してください。", "query")
     count = len(saved_searches(session, user))
     if count >= MAX_SAVED_SEARCHES:
         raise MylistError(f"保存できる検索条件は{MAX_SAVED_SEARCHES}件までです。不要なものを削除してください。", "name")

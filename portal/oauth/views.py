@@ -8,9 +8,11 @@ get a Japanese page. The user may untick sections: what stays ticked is what the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
@@ -82,6 +84,11 @@ def authorize():
         grant = server.get_consent_grant(end_user=None)
     except OAuth2Error as error:
         return _refused(error)
+    except ValueError:
+        # Authlib puts an unregistered redirect URI into its error description and refuses to build the
+        # error when that URI holds characters a description may not (RFC 6749 §5.2: a tab, a quote, 日本語).
+        # Such a URI cannot be registered, so it is refused here like any other, never followed.
+        return _refused(InvalidRequestError("redirect_uri is not registered for this client."))
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.full_path))
     session = get_session()
@@ -125,20 +132,29 @@ def _host(uri: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
+def _back_channel(answer: Callable[[object], Response]) -> Response:
+    """Authlib checks the transport before it builds the request it would answer with an error, so
+    a plain-http call off loopback raises `insecure_transport` instead of answering; it gets the
+    OAuth JSON error (400) like any other refused request, not a 500."""
+    server = oauth_server()
+    try:
+        response = answer(server)
+    except OAuth2Error as error:
+        return server.handle_error_response(None, error)
+    get_session().commit()
+    return response
+
+
 @bp.post("/oauth/token")
 @limiter.limit(_token_limit)
 def token():
-    response = oauth_server().create_token_response()
-    get_session().commit()
-    return response
+    return _back_channel(lambda server: server.create_token_response())
 
 
 @bp.post("/oauth/revoke")
 @limiter.limit(_token_limit)
 def revoke():
-    response = oauth_server().create_endpoint_response("revocation")
-    get_session().commit()
-    return response
+    return _back_channel(lambda server: server.create_endpoint_response("revocation"))
 
 
 csrf.exempt(token)
