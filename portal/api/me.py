@@ -126,7 +126,9 @@ def _logged(token: Token, business: Business, sections: list[str], body: dict) -
 @bp.get("/business")
 def business():
     token, business, granted = authorized(PROFILE, OFFICERS, OFFICES)
-    data = store.business_data(get_session(), business)
+    # Only the lists this read may return are loaded (each is a query): never 決算期 or 株主 here.
+    lists = [section for scope, section in ((OFFICERS, "officer"), (OFFICES, "office")) if scope in granted]
+    data = store.business_data(get_session(), business, lists=lists)
     body: dict = {}
     if PROFILE in granted:
         body["business"] = record_json(data.basic)
@@ -140,7 +142,7 @@ def business():
 @bp.get("/financials")
 def financials():
     token, business, granted = authorized(FINANCIALS)
-    data = store.business_data(get_session(), business)
+    data = store.business_data(get_session(), business, lists=("period",))
     return _logged(token, business, granted, {"periods": [record_json(view) for view in data.periods]})
 
 

@@ -87,7 +87,7 @@ def _source_text(shown: list[store.Shown]) -> str:
 
 def from_business(session: Session, business: Business) -> Sheet:
     """The screen before the user types: 事業データ's newest three periods, capital and sources."""
-    data = store.business_data(session, business)
+    data = store.business_data(session, business, lists=("period",))  # only 決算期 and 資本金 are prefilled
     sheet = Sheet()
     for i, period in enumerate(data.periods[:calc.MAX_PERIODS + 1]):
         if i == calc.MAX_PERIODS:  # a fourth period only gives the oldest one its 前期売上高

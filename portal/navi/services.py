@@ -22,12 +22,13 @@ from portal.search import TextMatch
 
 SUPPORT_FACETS = ("purpose", "stage", "service", "industry", "prefecture")
 # What a result list shows: loading whole rows (bodies of several kilobytes) was a fifth of a page.
+# A case shows the titles of the measures it used, not their tags (which `Support.tags` would load).
 LIST_COLUMNS = {
     "supports": (load_only(Support.id, Support.title, Support.subtitle, Support.summary, Support.reception_start,
                            Support.reception_end, Support.unpublish_date, Support.reception_remarks,
                            Support.authorities, Support.updated_at),),
     "cases": (load_only(Case.id, Case.title, Case.summary, Case.year, Case.company_name, Case.updated_at),
-              selectinload(Case.supports).load_only(Support.id, Support.title)),
+              selectinload(Case.supports).load_only(Support.id, Support.title).lazyload(Support.tags)),
 }
 CASE_FACETS = ("purpose", "industry", "prefecture")
 

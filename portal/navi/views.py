@@ -12,6 +12,7 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from portal.clock import today
 from portal.content.markup import render_body
@@ -85,8 +86,10 @@ def support_detail(support_id: int):
     support = session.get(Support, support_id)
     if support is None:
         raise NotFound("お探しの支援制度は見つかりませんでした。削除されたか、URLが間違っている可能性があります。")
+    # The page lists these cases by title, company and year: their tags and measures are not loaded.
     cases = list(session.scalars(select(Case).join(case_supports, case_supports.c.case_id == Case.id)
-                                 .where(case_supports.c.support_id == support_id).order_by(Case.year.desc(), Case.id)))
+                                 .where(case_supports.c.support_id == support_id).order_by(Case.year.desc(), Case.id)
+                                 .options(lazyload(Case.tags), lazyload(Case.supports))))
     saved = saved_ids(session, current_user) if current_user.is_authenticated else set()
     return render("navi/support.html", support=support, status=status_of(support, today()),
                   related=resolve_related(session, support.related_refs), cases=cases,
@@ -101,7 +104,8 @@ def case_search():
 @bp.get("/cases/<int:case_id>")
 def case_detail(case_id: int):
     session = get_session()
-    case = session.get(Case, case_id)
+    # The measures it used are shown with their status, which needs no tags.
+    case = session.get(Case, case_id, options=[selectinload(Case.supports).lazyload(Support.tags)])
     if case is None:
         raise NotFound("お探しの事例は見つかりませんでした。削除されたか、URLが間違っている可能性があります。")
     saved = saved_ids(session, current_user) if current_user.is_authenticated else set()

@@ -14,7 +14,7 @@ from portal.db import get_session
 from portal.errors import DomainError, NotFound
 from portal.extensions import csrf
 from portal.htmx import redirect_after_post, render, wants_fragment
-from portal.models import EmailFrequency
+from portal.models import EmailFrequency, NotificationSettings
 from portal.models.base import utcnow
 from portal.notify import calendar, inbox, push, settings
 from portal.notify.forms import EmptyForm, SettingsForm
@@ -50,9 +50,10 @@ def mark_all_read():
     return redirect_after_post("notify.inbox_page")
 
 
-def _settings_page(form: SettingsForm, http_status: int = 200):
-    session = get_session()
-    row = settings.settings_of(session, current_user.id)
+def _settings_page(form: SettingsForm, http_status: int = 200, row: NotificationSettings | None = None):
+    """`row` when the caller read it already: a user who never saved settings has no row, so
+    reading it again would be a second query for the same nothing."""
+    row = row or settings.settings_of(get_session(), current_user.id)
     calendar_url = (url_for("notify.calendar_feed", token=row.calendar_token, _external=True)
                     if row.calendar_token else None)
     return render("notify/settings.html", form=form, button_form=EmptyForm(), calendar_url=calendar_url,
@@ -63,7 +64,7 @@ def _settings_page(form: SettingsForm, http_status: int = 200):
 @login_required
 def settings_page():
     row = settings.settings_of(get_session(), current_user.id)
-    return _settings_page(SettingsForm(email_frequency=row.email_frequency))
+    return _settings_page(SettingsForm(email_frequency=row.email_frequency), row=row)
 
 
 @bp.post("/notify/settings")

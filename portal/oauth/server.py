@@ -29,7 +29,7 @@ from authlib.oauth2.rfc6749 import (
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select, update
 
 from portal.db import get_session
@@ -163,7 +163,16 @@ def _token_by(column, value: str) -> Token | None:
 
 
 def find_access_token(value: str) -> Token | None:
-    return _token_by(OAuthToken.access_token_hash, value)
+    """Looked up once per request: the API's rate limit keys on the token's site, then Authlib
+    validates the very same token. Only a found token is kept; its rows are the session's own
+    objects, so a change made later in the request (a revocation) shows through."""
+    found: dict[str, Token] = g.setdefault("_oauth_access_tokens", {}) if has_request_context() else {}
+    token = found.get(value)
+    if token is None:
+        token = _token_by(OAuthToken.access_token_hash, value)
+        if token is not None:
+            found[value] = token
+    return token
 
 
 def find_refresh_token(value: str) -> Token | None:

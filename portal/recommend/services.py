@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from portal import store, taxonomy
 from portal.content.status import status_of
@@ -22,7 +22,7 @@ from portal.mylist.services import saved_ids
 from portal.recommend import locaben, profile
 from portal.recommend.blend import blend
 from portal.recommend.collaborative import ItemSimilarity, Scored
-from portal.recommend.interests import Interests, interests_of
+from portal.recommend.interests import Interests
 from portal.recommend.items import TYPE_WORDS, Item, Recommendation
 from portal.recommend.model import get_model
 
@@ -38,12 +38,15 @@ class Personal:
 
 
 def load_rows(session: Session, items: set[Item]) -> dict[Item, object]:
-    """The measures and cases behind `items`, two queries at most."""
+    """The measures and cases behind `items`: each type with its tags (目的 for the reasons), and no
+    more — a case's measures, which `Case.supports` would load with their tags, are never shown here."""
     rows: dict[Item, object] = {}
+    options = {"support": (), "case": (lazyload(Case.supports),)}
     for item_type, model in (("support", Support), ("case", Case)):
         ids = [i for t, i in items if t == item_type]
         if ids:
-            rows.update({(item_type, r.id): r for r in session.scalars(select(model).where(model.id.in_(ids)))})
+            statement = select(model).where(model.id.in_(ids)).options(*options[item_type])
+            rows.update({(item_type, r.id): r for r in session.scalars(statement)})
     return rows
 
 
@@ -112,7 +115,8 @@ def personal(session: Session, user: User | None, visitor: str | None, day: date
         lists["locaben"] = advice.recommendations
     fallback = _popular(_filtered(popular, rows, person, day), rows, purposes)
     return Personal(blend(lists, limit, fallback=fallback), business,
-                    interests_of(session, business) if business is not None else Interests(),
+                    # the profile read the interests already: no second query for the same rows
+                    Interests(person.purposes, person.stages) if person is not None else Interests(),
                     bool(history), advice, lists)
 
 

@@ -6,6 +6,7 @@ data. Pages get `RecordView`s — each value with its display text, its source a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,10 +109,21 @@ class BusinessData:
     offices: list[RecordView]
 
 
-def business_data(session: Session, business: Business) -> BusinessData:
+LIST_SECTIONS = ("period", "shareholder", "officer", "office")
+
+
+def business_data(session: Session, business: Business, lists: Collection[str] = LIST_SECTIONS) -> BusinessData:
+    """基本情報 and the list sections named in `lists`; the others are not read and come back empty.
+
+    Each list section is one query, so a page that needs only 決算期 (the 経営カルテ screen, a
+    measure's checklist, the API's financials) passes `lists=("period",)` instead of reading
+    株主・役員・事業所 it never shows.
+    """
     sources = sources_of(session, business)
 
     def views(section: str) -> list[RecordView]:
+        if section not in lists:
+            return []
         return [record_view(section, record, sources) for record in records(session, business, section)]
 
     return BusinessData(business, record_view("basic", business, sources), views("period"),
