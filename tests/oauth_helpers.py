@@ -11,9 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from portal.oauth.clients import ClientValues, register_client
 from portal.oauth.scopes import ALL_SCOPES
-from tests.business_factories import PASSWORD, make_account, make_business
 from tests.helpers import csrf_from, text
-from tests.web.test_accounts import login
 
 REDIRECT = "https://shinsei.example.jp/callback"
 
@@ -61,14 +59,6 @@ def authorize_url(site: Site, challenge: str | None, scope: str | None = " ".joi
     if method is not None:
         params["code_challenge_method"] = method
     return "/oauth/authorize?" + urlencode(params)
-
-
-def business_user(session, web, email: str, name: str = "株式会社テスト商事", number: str = "4000012090001", **basic):
-    """A business owner, logged in on the test client `web`."""
-    user = make_account(session, email)
-    business = make_business(session, user, corporate_number=number, name=name, **basic)
-    assert login(web, email=email, password=PASSWORD).status_code == 303
-    return user, business
 
 
 def consent(web, site: Site, challenge: str, sections=ALL_SCOPES, decision: str = "allow", **url_args):

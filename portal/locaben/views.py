@@ -9,10 +9,11 @@ only reports shared with them, under /benchmark/shared/.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from portal import store
+from portal.access import refuse_visitors
 from portal.db import get_session
 from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render
@@ -25,11 +26,7 @@ from portal.models import Role
 bp = Blueprint("locaben", __name__, url_prefix="/benchmark")
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(refuse_visitors)
 
 
 @bp.context_processor

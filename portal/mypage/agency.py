@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from portal import clock, store
+from portal.access import refuse_visitors
 from portal.db import get_session
 from portal.htmx import render
 from portal.models import ApplicationHistory, Business, BusinessAgencyLink, Role, SupportAgency
@@ -82,11 +83,7 @@ def agency_panel(business: Business) -> AgencyPanel:
     )
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(refuse_visitors)
 
 
 @bp.get("/businesses")

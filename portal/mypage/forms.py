@@ -72,13 +72,6 @@ def grouped_fields(form: FlaskForm, section: str) -> list[tuple[str, list[Field]
     return list(groups.items())
 
 
-def attach(form: FlaskForm, errors: Mapping[str, str]) -> None:
-    """Shows the store's messages beside the fields they concern."""
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-
-
 class RegisterBusinessForm(FlaskForm):
     kind = RadioField("事業の形態", choices=[SelectChoice(k.value, k.label) for k in BusinessKind],
                       default=BusinessKind.CORPORATION.value, validate_choice=False, validators=[RequiredFlag()])

@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect
+from flask import Blueprint, Response, flash, redirect
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from portal import store
+from portal.access import refuse_visitors
 from portal.db import get_session
+from portal.forms import attach
 from portal.htmx import render, wants_fragment
 from portal.models import Business
 from portal.mypage import forms
@@ -31,11 +33,7 @@ LISTS = {"shareholders": ("shareholder", "株主"), "officers": ("officer", "役
 REGIONS = ("basic", "periods", *LISTS)
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(refuse_visitors)
 
 
 def current_business(session: Session) -> Business:
@@ -73,7 +71,7 @@ def submit(editor: Editor, write: Callable[[Session, dict[str, str]], Any], save
             result = write(session, forms.values_of(form, editor.section))
         except store.InvalidValues as error:
             session.rollback()
-            forms.attach(form, error.errors)
+            attach(form, error.errors)
         else:
             session.commit()
             return saved(result)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal import store
 from portal.db import get_session
 from portal.extensions import htmx
+from portal.forms import attach
 from portal.htmx import redirect_after_post, render
 from portal.models import Role
 from portal.mypage import forms, linking_views, records  # noqa: F401  (records and linking_views add their routes to bp)
@@ -43,7 +44,7 @@ def register():
             store.create_business(session, current_user, form.kind.data, form.corporate_number.data, form.name.data)
         except store.InvalidValues as error:
             session.rollback()
-            forms.attach(form, error.errors)
+            attach(form, error.errors)
         else:
             session.commit()
             flash("事業データを登録しました。続けて基本情報や決算の数字を入力してください。", "success")

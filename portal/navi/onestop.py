@@ -15,10 +15,11 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from flask_login import current_user
 
 from portal import store
+from portal.access import refuse_visitors
 from portal.db import get_session
 from portal.errors import NotFound
 from portal.htmx import render
@@ -63,7 +64,8 @@ def onestop_for(support: Support) -> OneStop:
     """What the measure page's 「この制度に申請する」 panel shows (a Jinja global)."""
     session = get_session()
     business = _business_of_current_user(session)
-    data = store.business_data(session, business) if business is not None else None
+    # The checklist looks at 基本情報 and the 決算期 only; 株主・役員・事業所 are not read.
+    data = store.business_data(session, business, lists=("period",)) if business is not None else None
     return OneStop(support, http_url(support.application_url), clients_for_support(session, support.id),
                    current_user.is_authenticated, business is not None, checklist(support, data))
 
@@ -125,7 +127,8 @@ def _sheet(support_id: int) -> tuple[Support, BusinessData]:
         raise NotFound("お探しの支援制度は見つかりませんでした。")
     if not current_user.is_authenticated:
         raise NotFound("データシートを作るにはログインしてください。")
-    return support, store.business_data(session, store.require_business(session, current_user))
+    business = store.require_business(session, current_user)
+    return support, store.business_data(session, business, lists=("period", "officer", "office"))  # no 株主
 
 
 def sheet_rows(data: BusinessData) -> list[tuple[str, str, str, str, str]]:
@@ -148,11 +151,7 @@ def sheet_rows(data: BusinessData) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(refuse_visitors)
 
 
 @bp.get("/datasheet")

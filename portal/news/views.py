@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.content.markup import render_markdown
 from portal.db import get_session
+from portal.forms import attach
 from portal.htmx import redirect_after_post, render
 from portal.models import NewsCategory
 from portal.news import feeds, services
@@ -82,8 +83,7 @@ def _save(form: NewsForm, item=None):
         saved = services.save_item(session, current_user, _draft(form), item)
     except services.NewsError as error:
         session.rollback()
-        for name, message in error.problems.items():
-            getattr(form, name).errors = [message]
+        attach(form, error.problems)
         return render("news/edit.html", form=form, item=item, http_status=422)
     session.commit()
     flash(f"お知らせ「{saved.title}」を{'公開しました' if saved.is_published else '下書きとして保存しました'}。", "success")

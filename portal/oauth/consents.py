@@ -6,10 +6,11 @@ id in any URL, and a consent of another business is not found (404).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request
+from flask import Blueprint, flash, request
 from flask_login import current_user
 
 from portal import store
+from portal.access import refuse_visitors
 from portal.db import get_session
 from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render
@@ -20,11 +21,7 @@ bp = Blueprint("consents", __name__, url_prefix="/mypage/consents")
 LOG_PAGE_SIZE = 30
 
 
-@bp.before_request
-def require_login():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+bp.before_request(refuse_visitors)
 
 
 @bp.get("/")

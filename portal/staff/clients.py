@@ -16,6 +16,7 @@ from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField,
 from wtforms.fields.choices import SelectChoice
 
 from portal.db import get_session
+from portal.forms import attach
 from portal.htmx import redirect_after_post, render
 from portal.oauth import clients
 from portal.oauth.scopes import SCOPES
@@ -59,11 +60,6 @@ def _values(form: ClientForm) -> clients.ClientValues | None:
         description=form.description.data or "", start_url=form.start_url.data or "", support_ids=ids)
 
 
-def _attach(form: ClientForm, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [message]
-
-
 @bp.get("/")
 def index():
     return render("staff/clients/index.html", clients=clients.all_clients(get_session()), scopes=SCOPES)
@@ -80,7 +76,7 @@ def new():
                 client, secret = clients.register_client(session, values, current_user)
             except clients.InvalidClient as error:
                 session.rollback()
-                _attach(form, error.errors)
+                attach(form, error.errors)
             else:
                 session.commit()
                 return render("staff/clients/created.html", client=client, secret=secret)
@@ -105,7 +101,7 @@ def edit(client_pk: int):
             clients.change_client(session, client, values)
         except clients.InvalidClient as error:
             session.rollback()
-            _attach(form, error.errors)
+            attach(form, error.errors)
         else:
             session.commit()
             flash(f"{client.name}の登録内容を保存しました。", "success")

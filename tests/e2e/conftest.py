@@ -17,9 +17,10 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from portal import store
 from portal.accounts.services import create_user
 from portal.db import get_db, get_session, upgrade_database
-from portal.models import Role
+from portal.models import Role, User
 from tests.conftest import make_test_app
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -148,6 +149,22 @@ def make_user(live_server):
             create_user(session, email, password, role, confirmed=True)
             session.commit()
         return Credentials(email, password)
+
+    return make
+
+
+@pytest.fixture
+def make_business_owner(live_server, make_user):
+    """`make_business_owner(kind, corporate_number, name)`: like `make_user()`, plus the business the account owns."""
+
+    def make(kind: str, corporate_number: str | None, name: str) -> Credentials:
+        credentials = make_user()
+        with live_server.app.app_context():
+            session = get_session()
+            owner = session.query(User).filter_by(email=credentials.email).one()
+            store.create_business(session, owner, kind, corporate_number, name)
+            session.commit()
+        return credentials
 
     return make
 

@@ -10,22 +10,15 @@ from playwright.sync_api import expect
 from portal import store
 from portal.db import get_session
 from portal.models import Role, User
-from portal.store import create_business
 from tests.e2e.pages import log_in
 
 NUMBER = "3020001234567"  # the agency sandbox gives this number 若葉会計事務所 (109927000103)
 BUSINESS = "株式会社わかば精工"
 
 
-def test_linking_the_agency_and_the_supporter_seeing_the_business(live_server, make_user, new_context,
-                                                                  assert_accessible):
-    owner = make_user()
-    with live_server.app.app_context():
-        session = get_session()
-        create_business(session, session.query(User).filter_by(email=owner.email).one(), "corporation", NUMBER,
-                        BUSINESS)
-        session.commit()
-
+def test_linking_the_agency_and_the_supporter_seeing_the_business(live_server, make_user, make_business_owner,
+                                                                  new_context, assert_accessible):
+    owner = make_business_owner("corporation", NUMBER, BUSINESS)
     page = new_context().new_page()
     log_in(page, owner)
     page.goto("/mypage/")

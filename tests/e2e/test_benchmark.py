@@ -8,9 +8,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.db import get_session
-from portal.models import User
-from portal.store import create_business
 from tests.e2e.pages import log_in
 
 NEWEST = {"p0_label": "2024-03", "p0_sales": "240,000", "p0_operating_income": "9,600", "p0_depreciation": "6,400",
@@ -20,14 +17,8 @@ NEWEST = {"p0_label": "2024-03", "p0_sales": "240,000", "p0_operating_income": "
 
 
 @pytest.fixture
-def business_owner(live_server, make_user):
-    user = make_user()
-    with live_server.app.app_context():
-        session = get_session()
-        owner = session.query(User).filter_by(email=user.email).one()
-        create_business(session, owner, "corporation", "6010001096659", "株式会社こむぎ堂")
-        session.commit()
-    return user
+def business_owner(make_business_owner):
+    return make_business_owner("corporation", "6010001096659", "株式会社こむぎ堂")
 
 
 def mm_to_px(mm: float) -> int:

@@ -10,9 +10,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.corporate_number import check_digit
-from portal.db import get_session
-from portal.models import User
-from portal.store import create_business
 from tests.e2e.pages import log_in
 
 MINATO = "7123456789012"  # a number the gBizINFO sandbox fixture knows
@@ -20,14 +17,8 @@ ETAX_FIXTURES = Path(__file__).resolve().parents[2] / "connectors" / "etax" / "f
 
 
 @pytest.fixture
-def business_owner(live_server, make_user):
-    user = make_user()
-    with live_server.app.app_context():
-        session = get_session()
-        owner = session.query(User).filter_by(email=user.email).one()
-        create_business(session, owner, "corporation", MINATO, "株式会社みなと製作所")
-        session.commit()
-    return user
+def business_owner(make_business_owner):
+    return make_business_owner("corporation", MINATO, "株式会社みなと製作所")
 
 
 def test_linking_a_sandbox_service_and_accepting_its_changes(page: Page, business_owner, assert_accessible):
@@ -54,22 +45,15 @@ def test_linking_a_sandbox_service_and_accepting_its_changes(page: Page, busines
     expect(page.get_by_text("連携中").first).to_be_visible()
 
 
-def accounting_business(live_server, make_user, base: str, name: str):
+def accounting_business(make_business_owner, base: str, name: str):
     """A business with a 法人番号 of its own (the browser tests share one database)."""
-    number = f"{check_digit(base)}{base}"
-    user = make_user()
-    with live_server.app.app_context():
-        session = get_session()
-        owner = session.query(User).filter_by(email=user.email).one()
-        create_business(session, owner, "corporation", number, name)
-        session.commit()
-    return user
+    return make_business_owner("corporation", f"{check_digit(base)}{base}", name)
 
 
 @pytest.mark.parametrize("choice, base", [("削除", "010401099001"), ("残す", "010401099002")])
-def test_linking_the_cloud_accounting_sandbox_then_unlinking(page: Page, live_server, make_user, assert_accessible,
+def test_linking_the_cloud_accounting_sandbox_then_unlinking(page: Page, make_business_owner, assert_accessible,
                                                              choice, base):
-    log_in(page, accounting_business(live_server, make_user, base, f"株式会社会計テスト{choice}"))
+    log_in(page, accounting_business(make_business_owner, base, f"株式会社会計テスト{choice}"))
     page.goto("/mypage/links")
     page.locator("#service-freee").get_by_role("link", name="連携").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("freee会計と連携")
@@ -111,8 +95,8 @@ def test_linking_the_cloud_accounting_sandbox_then_unlinking(page: Page, live_se
         expect(sales).to_contain_text("freee会計")
 
 
-def test_uploading_etax_statements_in_the_browser(page: Page, live_server, make_user, assert_accessible):
-    log_in(page, accounting_business(live_server, make_user, "010401099003", "株式会社申告テスト"))
+def test_uploading_etax_statements_in_the_browser(page: Page, make_business_owner, assert_accessible):
+    log_in(page, accounting_business(make_business_owner, "010401099003", "株式会社申告テスト"))
     page.goto("/mypage/links/etax/link")
     assert_accessible(page)
     page.get_by_label("本番").check()

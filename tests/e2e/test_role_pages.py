@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal import store
 from portal.db import get_session
-from portal.models import Role, User
+from portal.models import Role
 from tests.e2e.pages import log_in
 
 BUSINESS_PAGES = ["/mypage/", "/mypage/history", "/mypage/links", "/mypage/links/gbizinfo/link",
@@ -18,14 +17,8 @@ STAFF_PAGES = ["/staff/clients/", "/staff/clients/new", "/news/manage", "/news/m
 
 
 @pytest.fixture
-def business_user(live_server, make_user):
-    user = make_user()
-    with live_server.app.app_context():
-        session = get_session()
-        owner = session.query(User).filter_by(email=user.email).one()
-        store.create_business(session, owner, "sole_proprietor", None, "あおば整体院")
-        session.commit()
-    return user
+def business_user(make_business_owner):
+    return make_business_owner("sole_proprietor", None, "あおば整体院")
 
 
 def check_pages(page: Page, assert_accessible, paths: list[str]) -> None:

@@ -4,6 +4,7 @@ who may see which (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -11,34 +12,19 @@ from sqlalchemy import select
 from portal import store
 from portal.models import AgencyKind, Business, ProposedChange, Role
 from portal.records import ApplicationRecord
-from tests.business_factories import VALID_NUMBERS, make_account, make_business
+from tests import business_factories
+from tests.business_factories import VALID_NUMBERS, make_account, make_business, signed_in_owner, signed_in_supporter
 from tests.helpers import submit, text
 from tests.web.test_accounts import login
 
 MINATO = "7123456789012"  # the agency sandbox links it to みなと信用金庫
 
 
-def make_agency(session, number: str, name: str, **values):
-    agency, _ = store.upsert_agency(session, {"certification_number": number, "name": name,
-                                              "kind": AgencyKind.FINANCIAL_INSTITUTION, **values})
-    session.commit()
-    return agency
+make_agency = partial(business_factories.make_agency, kind=AgencyKind.FINANCIAL_INSTITUTION)  # 信用金庫 and the like
 
 
 def owner_of(client, session, number: str = MINATO, name: str = "株式会社みなと製作所") -> Business:
-    user = make_account(session)
-    business = make_business(session, user, corporate_number=number, name=name)
-    assert login(client, email=user.email).status_code == 303
-    return business
-
-
-def supporter_of(client, session, agency=None):
-    user = make_account(session, role=Role.SUPPORTER)
-    if agency is not None:
-        store.add_agency_member(session, agency, user)
-        session.commit()
-    assert login(client, email=user.email).status_code == 303
-    return user
+    return signed_in_owner(client, session, number=number, name=name)[1]
 
 
 def test_mypage_without_an_agency_explains_how_to_link_one(client, session):
@@ -106,7 +92,7 @@ def test_the_supporter_sees_the_businesses_linked_to_their_agency_only(app, sess
     make_business(session, corporate_number=VALID_NUMBERS[2], name="株式会社ひとり")
     session.commit()
     client = app.test_client()
-    supporter_of(client, session, mine)
+    signed_in_supporter(client, session, mine)
     response = client.get("/agency/businesses")
     page = text(response)
     assert response.status_code == 200
@@ -134,7 +120,7 @@ def test_a_supporter_in_no_agency_is_told_so_and_sees_no_business(app, session):
                       agency, "agency")
     session.commit()
     client = app.test_client()
-    supporter_of(client, session)
+    signed_in_supporter(client, session)
     page = text(client.get("/agency/businesses"))
     assert "まだどの支援機関にも所属していません" in page
     assert "みなと信用金庫" not in page and "株式会社つながり" not in page
@@ -147,5 +133,5 @@ def test_the_supporter_page_needs_a_login(client):
 
 def test_the_supporter_page_says_when_no_business_is_linked_yet(app, session):
     client = app.test_client()
-    supporter_of(client, session, make_agency(session, "109914000109", "みなと信用金庫"))
+    signed_in_supporter(client, session, make_agency(session, "109914000109", "みなと信用金庫"))
     assert "まだ連携している事業者はいません" in text(client.get("/agency/businesses"))

@@ -12,9 +12,15 @@ from sqlalchemy import select
 
 from portal import store
 from portal.locaben.reports import latest_report_payload
-from portal.models import BenchmarkReport, Business, Role, SupportAgency, User
-from portal.models.agency import AgencyKind
-from tests.business_factories import PASSWORD, VALID_NUMBERS, make_account, make_business
+from portal.models import BenchmarkReport, Business, SupportAgency, User
+from tests.business_factories import (
+    PASSWORD,
+    VALID_NUMBERS,
+    make_account,
+    make_agency,
+    signed_in_owner,
+    signed_in_supporter,
+)
 from tests.helpers import csrf_from, text
 from tests.web.test_accounts import login
 
@@ -40,9 +46,7 @@ BAKERY = {
 
 
 def owner_client(app, client, session, email="owner@example.jp", name="株式会社こむぎ堂", number=VALID_NUMBERS[0]):
-    user = make_account(session, email)
-    business = make_business(session, user, corporate_number=number, name=name)
-    login(client, email=email, password=PASSWORD)
+    user, business = signed_in_owner(client, session, email, number, name)
     return business, user
 
 
@@ -178,9 +182,7 @@ def test_one_business_never_sees_anothers_reports(client, app, session):
     owner_client(app, client, session)
     report_id = save(client)
     other = app.test_client()
-    make_business(session, make_account(session, "other@example.jp"), corporate_number=VALID_NUMBERS[1],
-                  name="株式会社となり")
-    login(other, email="other@example.jp", password=PASSWORD)
+    signed_in_owner(other, session, "other@example.jp", VALID_NUMBERS[1], "株式会社となり")
     for url in (f"/benchmark/reports/{report_id}", f"/benchmark/reports/{report_id}/print",
                 f"/benchmark/reports/{report_id}/export.xlsx", f"/benchmark/compare?report={report_id}&report=999"):
         assert other.get(url).status_code == 404, url
@@ -189,19 +191,9 @@ def test_one_business_never_sees_anothers_reports(client, app, session):
     assert other.post(f"/benchmark/reports/{report_id}/share", data={"csrf_token": token}).status_code == 404
 
 
-def make_agency(session, number: str, name: str) -> SupportAgency:
-    agency = SupportAgency(certification_number=number, name=name, kind=AgencyKind.TAX_ACCOUNTANT)
-    session.add(agency)
-    session.commit()
-    return agency
-
-
 def supporter(app, session, agency: SupportAgency, email: str):
-    user = make_account(session, email, role=Role.SUPPORTER)
-    store.add_agency_member(session, agency, user)
-    session.commit()
     agent = app.test_client()
-    login(agent, email=email, password=PASSWORD)
+    signed_in_supporter(agent, session, agency, email)
     return agent
 
 

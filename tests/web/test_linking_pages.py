@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.models import Business, Connection, ConnectionState, Decision, ProposedChange
 from portal.plugins import connectors
-from tests.business_factories import make_account, make_business
+from tests.business_factories import make_account, signed_in_owner
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login
 
@@ -18,10 +18,7 @@ GBIZ = "/mypage/links/gbizinfo/link"
 
 
 def sign_in(client, session, number: str = MINATO, name: str = "株式会社テスト商事") -> Business:
-    user = make_account(session)
-    business = make_business(session, user, corporate_number=number, name=name)
-    assert login(client, email=user.email).status_code == 303
-    return business
+    return signed_in_owner(client, session, number=number, name=name)[1]
 
 
 @pytest.fixture

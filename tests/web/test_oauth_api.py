@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 
 from portal import store
 from portal.models import OAuthAccessLog, OAuthToken
+from tests.business_factories import signed_in_owner
 from tests.oauth_helpers import (
     bearer,
-    business_user,
     https_client,
     make_site,
     refresh,
@@ -30,9 +30,9 @@ def web(app):
 
 @pytest.fixture
 def owner(session, web):
-    user, business = business_user(session, web, "owner@example.jp", name="株式会社みらい工房",
-                                   prefecture="13", address="千代田区霞が関1-3-1", representative_title="代表取締役",
-                                   representative_name="山田 花子", capital="10,000,000")
+    user, business = signed_in_owner(web, session, "owner@example.jp", name="株式会社みらい工房",
+                                     prefecture="13", address="千代田区霞が関1-3-1", representative_title="代表取締役",
+                                     representative_name="山田 花子", capital="10,000,000")
     store.add_period(session, business, {"period_end": "2025-03-31", "months": 12, "net_sales": "120,000,000",
                                          "operating_income": "6,500,000"}, "freee", user)
     store.add_officer(session, business, {"title": "取締役", "name": "佐藤 一郎"}, store.MANUAL, user)
@@ -126,7 +126,8 @@ def test_a_token_of_business_a_never_reads_business_b(app, web, session, owner):
     site = make_site(session)
     tokens_a = tokens_for(web, site)
     other = https_client(app)
-    _user_b, business_b = business_user(session, other, "b@example.jp", name="有限会社ビー商店", number="6010001096659")
+    _user_b, business_b = signed_in_owner(other, session, "b@example.jp", name="有限会社ビー商店",
+                                          number="6010001096659")
     tokens_b = tokens_for(other, site)
     a = web.get(f"/api/v1/me/business?business_id={business_b.id}",
                 headers=bearer(tokens_a["access_token"])).get_json()

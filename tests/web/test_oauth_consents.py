@@ -7,15 +7,16 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import OAuthConsent
+from tests.business_factories import PASSWORD, make_account, signed_in_owner
 from tests.helpers import csrf_from, text
 from tests.oauth_helpers import (
     bearer,
-    business_user,
     https_client,
     make_site,
     refresh,
     tokens_for,
 )
+from tests.web.test_accounts import login
 
 PROFILE, FINANCIALS = "business.profile:read", "business.financials:read"
 
@@ -27,7 +28,7 @@ def web(app):
 
 @pytest.fixture
 def owner(session, web):
-    return business_user(session, web, "owner@example.jp", name="株式会社みらい工房")
+    return signed_in_owner(web, session, "owner@example.jp", name="株式会社みらい工房")
 
 
 def revoke(web, consent_id: int):
@@ -73,7 +74,7 @@ def test_consenting_again_with_fewer_sections_narrows_earlier_tokens(web, sessio
 def test_a_consent_of_another_business_cannot_be_revoked_or_seen(app, web, session, owner):
     site = make_site(session)
     other = https_client(app)
-    business_user(session, other, "b@example.jp", name="有限会社ビー商店", number="6010001096659")
+    signed_in_owner(other, session, "b@example.jp", name="有限会社ビー商店", number="6010001096659")
     tokens_for(other, site)
     theirs = session.scalar(select(OAuthConsent))
     assert "テスト申請サイト" not in text(web.get("/mypage/consents/")).split('id="access-log"')[0].split("<h1>")[1]
@@ -85,9 +86,6 @@ def test_a_consent_of_another_business_cannot_be_revoked_or_seen(app, web, sessi
 def test_the_page_needs_a_login_and_a_business(app, web, session):
     response = web.get("/mypage/consents/")
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
-    from tests.business_factories import PASSWORD, make_account
-    from tests.web.test_accounts import login
-
     make_account(session, "nobiz@example.jp")
     login(web, email="nobiz@example.jp", password=PASSWORD)
     assert web.get("/mypage/consents/").status_code == 404

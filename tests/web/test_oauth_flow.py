@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 
 from portal.models import OAuthAuthorizationCode, OAuthConsent, OAuthToken
 from portal.oauth.scopes import ALL_SCOPES
+from tests.business_factories import PASSWORD, make_account, make_business, signed_in_owner
 from tests.helpers import csrf_from, text
 from tests.oauth_helpers import (
     REDIRECT,
     authorize_url,
     bearer,
-    business_user,
     client_auth,
     code_from,
     consent,
@@ -28,6 +28,7 @@ from tests.oauth_helpers import (
     refresh,
     tokens_for,
 )
+from tests.web.test_accounts import login
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def web(app):
 
 @pytest.fixture
 def owner(session, web):
-    return business_user(session, web, "owner@example.jp", name="株式会社みらい工房")
+    return signed_in_owner(web, session, "owner@example.jp", name="株式会社みらい工房")
 
 
 def test_metadata_follows_rfc_8414_and_offers_only_code_with_s256(web):
@@ -75,9 +76,6 @@ def test_the_whole_code_flow_with_pkce_gives_tokens_that_read_the_business(web, 
 
 
 def test_without_login_the_authorize_page_sends_the_user_to_log_in_and_back(web, session):
-    from tests.business_factories import PASSWORD, make_account, make_business
-    from tests.web.test_accounts import login
-
     site = make_site(session)
     _verifier, challenge = pkce_pair()
     url = authorize_url(site, challenge)

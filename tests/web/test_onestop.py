@@ -10,7 +10,7 @@ import io
 import pytest
 
 from portal import store
-from tests.business_factories import PASSWORD, make_account, make_business
+from tests.business_factories import PASSWORD, make_account, make_business, signed_in_owner
 from tests.factories import add_supports, support_record
 from tests.helpers import text
 from tests.oauth_helpers import make_site
@@ -32,13 +32,11 @@ def subsidy(session) -> int:
 
 @pytest.fixture
 def owner(client, session):
-    user = make_account(session, "owner@example.jp")
-    business = make_business(session, user, name="株式会社みらい工房", prefecture="13", address="千代田区1-1",
-                             representative_name="山田 花子")
+    user, business = signed_in_owner(client, session, "owner@example.jp", name="株式会社みらい工房", prefecture="13",
+                                     address="千代田区1-1", representative_name="山田 花子")
     store.add_period(session, business, {"period_end": "2025-03-31", "months": 12, "net_sales": "98,765,000"},
                      store.MANUAL, user)
     session.commit()
-    login(client, email="owner@example.jp", password=PASSWORD)
     return business
 
 

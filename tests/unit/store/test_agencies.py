@@ -11,7 +11,7 @@ from portal import store
 from portal.errors import Forbidden
 from portal.models import AgencyKind, BusinessAgencyLink, Role, SupportAgency
 from portal.records import SupportAgencyRecord
-from tests.business_factories import VALID_NUMBERS, make_account, make_business
+from tests.business_factories import VALID_NUMBERS, make_account, make_agency, make_business
 
 RECORD = SupportAgencyRecord(
     certification_number="１０９９ １３００ ０１０１", name="株式会社みらい経営支援センター", kind="コンサルティング会社",
@@ -19,13 +19,6 @@ RECORD = SupportAgencyRecord(
     address="東京都千代田区神田錦町3-1-5", phone="03-5555-0101", url="https://mirai-keiei.example.jp/",
     specialties=("事業計画の策定", " 補助金の申請支援 "), regions=("東京都", "関東・甲信越地方", "全国"),
 )
-
-
-def make_agency(session, number: str = "109913000101", name: str = "テスト支援機関", **values) -> SupportAgency:
-    agency, _ = store.upsert_agency(session, {"certification_number": number, "name": name,
-                                              "kind": AgencyKind.TAX_ACCOUNTANT, **values})
-    session.commit()
-    return agency
 
 
 def test_a_published_entry_becomes_directory_values():
