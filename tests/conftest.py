@@ -182,6 +182,8 @@ def app(db_url, smtp_server, tmp_path):
         _migrated.add(db_url)
     empty_tables(app)
     yield app
+    if "event_writer" in app.extensions:  # write what is queued now, not at exit into a dropped schema
+        app.extensions["event_writer"].flush()
     get_db(app).session.remove()
     get_db(app).engine.dispose()
 

@@ -125,6 +125,7 @@ def live_server(fresh_database_url, smtp_server, tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        app.extensions["event_writer"].flush()
         get_db(app).session.remove()
         get_db(app).engine.dispose()
 

@@ -33,7 +33,9 @@ def test_linking_the_agency_and_the_supporter_seeing_the_business(live_server, m
 
     expect(page).to_have_url(re.compile(r"/mypage/links/proposals"))
     expect(page.get_by_text("若葉会計事務所（109927000103）")).to_be_visible()
-    page.get_by_role("button", name="選んだ変更を反映").click()
+    # wait for the answer to the POST: navigating away at once could cancel it (a flaky test before)
+    with page.expect_response(lambda r: r.request.method == "POST" and "/mypage/links/proposals" in r.url):
+        page.get_by_role("button", name="選んだ変更を反映").click()
     page.goto("/mypage/")
     expect(section.get_by_text("若葉会計事務所")).to_be_visible()
     expect(section.get_by_text("税理士")).to_be_visible()

@@ -20,6 +20,7 @@ from portal.db import get_session
 from portal.models import User
 from portal.oauth.clients import ClientValues, register_client
 from portal.oauth.scopes import ALL_SCOPES
+from tests.e2e.pages import log_in
 
 
 @pytest.fixture
@@ -117,10 +118,7 @@ def test_the_preprint_site_pre_fills_its_form_until_the_consent_is_revoked(page:
 
 
 def test_denying_on_the_portal_leaves_the_form_to_be_filled_by_hand(page: Page, preprint, business_owner):
-    page.goto("/account/login")
-    page.get_by_label("メールアドレス").fill(business_owner.email)
-    page.get_by_label("パスワード", exact=True).fill(business_owner.password)
-    page.get_by_role("button", name="ログイン", exact=True).click()
+    log_in(page, business_owner)  # waits for the log-in to finish before leaving the page
     page.goto(f"{preprint}/login")
     page.get_by_role("button", name="許可しない").click()
     expect(page.get_by_role("alert")).to_contain_text("許可されませんでした")
