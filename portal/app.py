@@ -87,6 +87,7 @@ def configure_templates(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.agencies.views import bp as agencies
     from portal.api.views import bp as api
     from portal.gbizid import register as register_gbizid
     from portal.locaben import api as _locaben_api  # noqa: F401  (adds POST /benchmark to the api blueprint)
@@ -107,7 +108,8 @@ def configure_blueprints(app: Flask) -> None:
                       agency,  # マイページ's 支援機関・申請履歴 sections, and the 支援者's list of linked businesses
                       locaben,  # 経営カルテ (ローカルベンチマーク): the screen, saved reports, sharing
                       news,  # お知らせ, its feeds and the 職員's editor
-                      notify):  # inbox, 通知の設定, push subscriptions, unsubscribe, calendar feed
+                      notify,  # inbox, 通知の設定, push subscriptions, unsubscribe, calendar feed
+                      agencies):  # 支援機関を探す: the public directory of 認定支援機関
         app.register_blueprint(blueprint)
     register_oauth(app)  # the once-only API: authorization server, /api/v1/me, consents, 職員's site register
     register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)
@@ -115,6 +117,7 @@ def configure_blueprints(app: Flask) -> None:
 
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
     add_nav_item(app, "navi.case_search", "事例を探す", 20)
+    add_nav_item(app, "agencies.search", "支援機関を探す", 25)
     add_nav_item(app, "mylist.index", "マイリスト", 30, requires_login=True)
     add_nav_item(app, "mypage.index", "マイページ", 40, requires_login=True)
     add_nav_item(app, "locaben.index", "経営カルテ", 45, roles=("business",))

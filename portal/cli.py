@@ -89,6 +89,9 @@ def register_commands(app: Flask) -> None:
     from portal.recommend.cli import recommend_group
 
     app.cli.add_command(recommend_group)
+    from portal.agencies.cli import import_agencies_command
+
+    import_group.add_command(import_agencies_command)  # `portal import agencies FILE`
     add_plugin_commands(app)
 
 

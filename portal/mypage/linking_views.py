@@ -132,8 +132,10 @@ def consent_form(info: ConnectorInfo) -> FlaskForm:
     if "live" in modes and auth.kind == "api_key":
         for index, spec in enumerate(auth.fields):
             field_class = PasswordField if spec.secret else StringField
+            # A public value may come in the address, e.g. 支援機関を探す links here with the 認定番号.
+            default = None if spec.secret else request.args.get(spec.name, type=str)
             setattr(ConsentForm, f"credential_{index}",
-                    field_class(spec.label, description="「本番」を選んだときに入力してください。"))
+                    field_class(spec.label, default=default, description="「本番」を選んだときに入力してください。"))
     if "live" in modes and auth.kind == "file_upload":
         limit = size_text(upload_max_bytes())
         for index, kind in enumerate(auth.file_kinds):

@@ -87,6 +87,8 @@ BUSINESS_PAGES = {
     "/recommend/panel?place=mypage": 12,
     "similar support": 3,
     "similar case": 3,
+    "/agencies?prefecture=14": 3,  # user, unread badge, the directory's version (the agencies: a per-process copy)
+    "agency": 5,  # user, badge, the agency, the business and its linked agency
 }
 API_PAGES = {"/api/v1/me/business": 7, "/api/v1/me/financials": 6, "/api/v1/me/benchmark": 5}
 ANONYMOUS_PAGES = {
@@ -101,6 +103,10 @@ ANONYMOUS_PAGES = {
     "/recommend/panel?place=top": 5,
     "similar support": 2,
     "similar case": 2,
+    "/agencies?prefecture=14": 1,  # the directory's version; the agencies themselves come from the per-process copy
+    "/agencies?q=支援&kind=tax_accountant": 1,
+    "agencies region": 1,
+    "agency": 1,
 }
 SUPPORTER_PAGES = {"/agency/businesses": 4, "/benchmark/shared/": 4, "/": 9}
 STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9}
@@ -219,6 +225,17 @@ class World:
             store.link_agency(self.session, business, self.agency, store.MANUAL, owner)
         self.session.commit()
 
+    def add_directory(self) -> None:
+        """20 more agencies in the public directory (支援機関を探す)."""
+        for i in range(20):
+            n = next(self.names)
+            store.upsert_agency(self.session, {
+                "certification_number": f"2099{n:08d}", "name": f"みなと支援事務所{n}", "prefecture": "14",
+                "kind": AgencyKind.TAX_ACCOUNTANT if i % 2 else AgencyKind.FINANCIAL_INSTITUTION,
+                "specialties": ["事業承継", f"得意分野{i % 5}"], "regions": ["14", "13"],
+                "valid_until": today() + timedelta(days=i - 3)})
+        self.session.commit()
+
     def add_sites(self) -> None:
         for _ in range(20):
             make_site(self.session, name=f"登録された申請サイト{next(self.names)}")
@@ -232,6 +249,7 @@ class World:
         self.browse(supports, cases)
         self.add_business_data(supports, cases)
         self.add_agency_businesses()
+        self.add_directory()
         self.add_sites()
         self.units += 1
         event_writer(self.app).flush()
@@ -255,6 +273,8 @@ class World:
             "/recommend/panel?place=mypage": ("/recommend/panel?place=mypage", {"headers": HX}),
             "similar support": (f"/recommend/similar/support/{support}", {"headers": HX}),
             "similar case": (f"/recommend/similar/case/{case}", {"headers": HX}),
+            "agency": (f"/agencies/{self.agency.id}", {}),
+            "agencies region": ("/agencies?specialty=事業承継", {"headers": {**HX, "HX-Target": "navi-region"}}),
         }.get(page, (page, {}))
 
     def measure(self, client, pages, **extra) -> dict[str, Queries]:

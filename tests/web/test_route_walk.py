@@ -47,7 +47,8 @@ PUBLIC = {
     "accounts.reset_sent": "再設定メール送信の案内",
     "gbizid.login": "GビズIDでログインの開始", "gbizid.callback": "GビズIDからの戻り先",
     "navi.support_search": "支援制度ナビ", "navi.support_detail": "支援制度の詳細", "navi.case_search": "事例ナビ",
-    "navi.case_detail": "事例の詳細", "events.apply": "電子申請サイトへの転送（URLは制度の登録値）",
+    "navi.case_detail": "事例の詳細", "agencies.search": "支援機関を探す（公表された認定支援機関の一覧）",
+    "agencies.detail": "支援機関の詳細（公表された項目だけ）", "events.apply": "電子申請サイトへの転送（URLは制度の登録値）",
     "news.index": "お知らせ", "news.detail": "公開済みのお知らせ", "news.rss": "RSS", "news.atom": "Atom",
     "recommend.index": "おすすめ（訪問者にも）", "recommend.panel": "おすすめの部分表示",
     "recommend.similar": "この制度を見た人は", "recommend.go": "おすすめのクリック計測",
@@ -132,6 +133,10 @@ def _values(world: World, endpoint: str, name: str, rule) -> list[tuple[object, 
         return [(world.news_published, None), (world.news_draft, None)]
     if name == "kind":
         return [(kind, None) for kind in sorted(rule._converters["kind"].items)]
+    if name == "agency_id":  # the public directory entry of the agency A works with
+        from portal.store import find_agency
+
+        return [(find_agency(world.session, "109914000109").id, None)]
     simple = {
         "period_id": [(a.period, A_ONLY)], "consent_id": [(a.consent, A_ONLY)],
         "notification_id": [(a.notification, A_ONLY)], "search_id": [(a.saved_search, A_ONLY)],
