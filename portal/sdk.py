@@ -251,6 +251,9 @@ class Connector:
     reads: ClassVar[tuple[str, ...]] = ()
     """The sections it reads, as the consent page lists them: use `Section` values."""
     modes: ClassVar[tuple[Mode, ...]] = MODES
+    live_settings: ClassVar[tuple[str, ...]] = ()
+    """Operator settings (`CONNECTOR_SETTINGS[name][…]`) live mode cannot work without, e.g. the
+    address of a published list: until they are set, the consent page offers the sandbox only."""
 
     def fetch(self, context: FetchContext) -> Iterable[Record]:
         """Yield the records for `context.corporate_number`. Raise a ConnectorError on failure:

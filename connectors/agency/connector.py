@@ -65,6 +65,7 @@ class AgencyConnector(Connector):
     description = ("中小企業庁が公表する認定経営革新等支援機関の一覧から、あなたの支援機関（税理士・金融機関・商工会など）を"
                    "認定番号で探して、マイページに連携します。")
     auth = AuthSpec.api_key(CredentialField(NUMBER_FIELD, "支援機関の認定番号", secret=False))
+    live_settings = ("list_url",)
     reads = ("支援機関（機関名・種別・認定番号・認定の有効期限・所在地・連絡先・得意分野・対応地域）",)
     modes = ("live", "sandbox")
 

@@ -76,8 +76,12 @@ def oauth_client(info: ConnectorInfo) -> oauth.OAuthClient | None:
 
 
 def live_available(info: ConnectorInfo) -> bool:
+    """Live mode needs the operator's part first: an OAuth client, and the settings it declares."""
     connector = info.connector
     if "live" not in connector.modes:
+        return False
+    configured = linking.services.connector_settings(current_app, info.name)
+    if any(not configured.get(name, "").strip() for name in connector.live_settings):
         return False
     return connector.auth.kind != "oauth2" or oauth_client(info) is not None
 
@@ -92,6 +96,9 @@ def available_modes(info: ConnectorInfo) -> list[str]:
 def auth_note(info: ConnectorInfo) -> str | None:
     """What the live step is, or why there is none, in the user's words."""
     title, kind = info.connector.title, info.connector.auth.kind
+    if kind != "oauth2" and "live" in info.connector.modes and not live_available(info):
+        return (f"本番の連携（{title}）は、このポータルの運営者が取得先などの設定をしたときに使えるように"
+                "なります。まだ設定されていないため、現在はお試し（サンドボックス）だけを利用できます。")
     if kind == "oauth2" and "live" in info.connector.modes:
         if not live_available(info):
             return (f"本番の連携（{title}のアカウントでログインして許可する方法）は、このポータルの運営者が"
@@ -129,13 +136,18 @@ def consent_form(info: ConnectorInfo) -> FlaskForm:
         mode = RadioField("連携の方法", choices=[SelectChoice(m, MODE_LABELS[m]) for m in modes], default=modes[0],
                           validators=[InputRequired("連携の方法を選んでください。")])
 
-    if "live" in modes and auth.kind == "api_key":
+    if auth.kind == "api_key":
         for index, spec in enumerate(auth.fields):
-            field_class = PasswordField if spec.secret else StringField
-            # A public value may come in the address, e.g. 支援機関を探す links here with the 認定番号.
-            default = None if spec.secret else request.args.get(spec.name, type=str)
-            setattr(ConsentForm, f"credential_{index}",
-                    field_class(spec.label, default=default, description="「本番」を選んだときに入力してください。"))
+            if spec.secret and "live" not in modes:
+                continue  # a secret is only ever sent to the real service
+            if spec.secret:
+                field = PasswordField(spec.label, description="「本番」を選んだときに入力してください。")
+            else:
+                # A public value (e.g. an agency's 認定番号) is used by the sandbox too, and may come in the
+                # address: 支援機関を探す links here with the number filled in.
+                field = StringField(spec.label, default=request.args.get(spec.name, type=str),
+                                    description="「本番」では必ず入力してください。お試しでも、入力した内容で取得します。")
+            setattr(ConsentForm, f"credential_{index}", field)
     if "live" in modes and auth.kind == "file_upload":
         limit = size_text(upload_max_bytes())
         for index, kind in enumerate(auth.file_kinds):
@@ -155,15 +167,21 @@ def file_fields(form: FlaskForm) -> list:
 
 
 def credentials_from(info: ConnectorInfo, form: FlaskForm) -> dict[str, str] | None:
-    """The typed-in credentials for a live API-key link; None (with errors on the form) if incomplete."""
-    if form.mode.data != "live" or info.connector.auth.kind != "api_key":
+    """The typed-in values of an API-key link: live needs every field (None, with errors on the form,
+    if one is missing); the sandbox takes the public ones that were typed."""
+    if info.connector.auth.kind != "api_key":
         return {}
+    live = form.mode.data == "live"
     values: dict[str, str] = {}
-    for spec, field in zip(info.connector.auth.fields, credential_fields(form), strict=True):
+    for index, spec in enumerate(info.connector.auth.fields):
+        field = form._fields.get(f"credential_{index}")
+        if field is None or (spec.secret and not live):
+            continue
         value = (field.data or "").strip()
-        if not value:
+        if live and not value:
             field.errors = [*field.errors, f"{spec.label}を入力してください。"]
-        values[spec.name] = value
+        if value:
+            values[spec.name] = value
     return None if any(f.errors for f in credential_fields(form)) else values
 
 

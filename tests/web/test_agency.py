@@ -135,3 +135,31 @@ def test_the_supporter_page_says_when_no_business_is_linked_yet(app, session):
     client = app.test_client()
     signed_in_supporter(client, session, make_agency(session, "109914000109", "みなと信用金庫"))
     assert "まだ連携している事業者はいません" in text(client.get("/agency/businesses"))
+
+
+def test_live_agency_linking_is_offered_only_once_the_operator_set_the_list_address(app, client, session):
+    """The published list's address is the operator's to set; before that, 本番 would only fail."""
+    signed_in_owner(client, session)
+    page = text(client.get("/mypage/links/agency/link"))
+    assert 'value="live"' not in page and "運営者が取得先などの設定をしたときに" in page
+    refused = submit(client, "/mypage/links/agency/link", {"mode": "live", "credential_0": "109914000109"})
+    assert refused.status_code == 422 and not session.scalars(select(ProposedChange)).all()
+
+    app.config["CONNECTOR_SETTINGS"] = {"agency": {"list_url": "http://127.0.0.1:9/agencies.csv"}}
+    page = text(client.get("/mypage/links/agency/link"))
+    assert 'value="live"' in page and "運営者が取得先などの設定をしたときに" not in page
+
+
+def test_the_sandbox_links_the_agency_whose_number_was_typed(client, session):
+    """支援機関を探す opens the consent page with the 認定番号 filled in; the sandbox uses it too."""
+    from connectors.agency.connector import sandbox_agencies, sandbox_number
+
+    _user, business = signed_in_owner(client, session)
+    untyped = sandbox_number(business.corporate_number, sandbox_agencies(), date.today())
+    assert untyped != "109927000103", "without the typed number the sandbox would pick another agency"
+    page = text(client.get("/mypage/links/agency/link?certification_number=109927000103"))
+    assert 'value="109927000103"' in page and 'value="live"' not in page
+    linked = submit(client, "/mypage/links/agency/link?certification_number=109927000103",
+                    {"mode": "sandbox", "credential_0": "109927000103"}, action="/mypage/links/agency/link")
+    assert linked.status_code == 303
+    assert "若葉会計事務所（109927000103）" in text(client.get("/mypage/links/proposals"))
