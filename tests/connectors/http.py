@@ -13,9 +13,19 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from portal.sdk import HttpResponse
+
+
+def fixture_bytes(connector: str, name: str) -> bytes:
+    """A recorded-format fixture a built-in connector ships (`connectors/<connector>/fixtures/<name>`)."""
+    return resources.files(f"connectors.{connector}").joinpath("fixtures", name).read_bytes()
+
+
+def fixture_json(connector: str, name: str):
+    return json.loads(fixture_bytes(connector, name))
 
 
 class UrllibHttp:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 
 import pytest
 
@@ -28,17 +26,18 @@ from portal.sdk import (
     Section,
     UpstreamError,
 )
+from tests.connectors import http
 from tests.connectors.http import FakeBearerService, UrllibHttp
 
 TOKEN = "freee-access-token-123"
 
 
 def fixture_bytes(name: str) -> bytes:
-    return resources.files("connectors.freee").joinpath(f"fixtures/{name}").read_bytes()
+    return http.fixture_bytes("freee", name)
 
 
 def fixture_json(name: str) -> dict:
-    return json.loads(fixture_bytes(name))
+    return http.fixture_json("freee", name)
 
 
 EXPECTED = FinancialPeriodRecord(

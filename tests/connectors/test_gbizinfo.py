@@ -10,7 +10,15 @@ import pytest
 
 from connectors.gbizinfo.connector import GbizinfoConnector
 from portal.connector_registry import connector_problems
-from portal.sdk import AuthExpired, ConnectorError, Credentials, FetchContext, HttpResponse, ProfileRecord, UpstreamError
+from portal.sdk import (
+    AuthExpired,
+    ConnectorError,
+    Credentials,
+    FetchContext,
+    HttpResponse,
+    ProfileRecord,
+    UpstreamError,
+)
 from tests.connectors.http import JsonHandler, UrllibHttp, serving
 
 NUMBER = "7123456789012"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,7 +27,7 @@ from portal.sdk import (
     SupportMeasureRecord,
     UpstreamError,
 )
-from tests.connectors.http import JsonHandler, UrllibHttp, serving
+from tests.connectors.http import JsonHandler, UrllibHttp, fixture_json, serving
 
 NUMBER = "7123456789012"
 JST = timezone(timedelta(hours=9))
@@ -38,7 +37,7 @@ SHORYOKU, SOGYO, TELEWORK, SHOKEI = ("a0WJ200000CDa1bMAD", "a0WJ200000CDb7xMAD",
 
 
 def fixture(name: str) -> dict:
-    return json.loads(resources.files("connectors.jgrants").joinpath("fixtures", name).read_text("utf-8"))
+    return fixture_json("jgrants", name)
 
 
 LISTING = fixture("subsidies.json")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 
 import pytest
 
@@ -25,6 +24,7 @@ from portal.sdk import (
     Section,
     UpstreamError,
 )
+from tests.connectors import http
 from tests.connectors.http import FakeBearerService, UrllibHttp
 
 TOKEN = "mf-access-token-456"
@@ -32,11 +32,11 @@ API_PREFIX = "/api/v3"
 
 
 def fixture_bytes(name: str) -> bytes:
-    return resources.files("connectors.moneyforward").joinpath(f"fixtures/{name}").read_bytes()
+    return http.fixture_bytes("moneyforward", name)
 
 
 def fixture_json(name: str) -> dict:
-    return json.loads(fixture_bytes(name))
+    return http.fixture_json("moneyforward", name)
 
 
 EXPECTED = FinancialPeriodRecord(
