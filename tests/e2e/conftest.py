@@ -22,6 +22,7 @@ from portal.accounts.services import create_user
 from portal.db import get_db, get_session, upgrade_database
 from portal.models import Role, User
 from tests.conftest import make_test_app
+from tests.e2e.pages import whole_bodies
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -116,7 +117,7 @@ def live_server(fresh_database_url, smtp_server, tmp_path_factory):
                         # the limit itself is tested in tests/web/test_security.py
                         LOGIN_RATE_LIMIT="1000 per minute")
     upgrade_database(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

@@ -20,7 +20,7 @@ from portal.db import get_session
 from portal.models import User
 from portal.oauth.clients import ClientValues, register_client
 from portal.oauth.scopes import ALL_SCOPES
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, whole_bodies
 
 
 @pytest.fixture
@@ -35,8 +35,8 @@ def preprint(live_server):
             description="経営力向上計画の申請書（見本）に会社の情報を入れます。"))
         session.commit()
         client_id = client.client_id
-    server.app = create_preprint({"PORTAL_URL": live_server.url, "CLIENT_ID": client_id, "CLIENT_SECRET": None,
-                                  "TESTING": True})
+    server.app = whole_bodies(create_preprint({"PORTAL_URL": live_server.url, "CLIENT_ID": client_id,
+                                               "CLIENT_SECRET": None, "TESTING": True}))
     thread = threading.Thread(target=server.serve_forever, name="preprint", daemon=True)
     thread.start()
     yield url
