@@ -19,12 +19,13 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.db import Base, get_db, upgrade_database
+from tests.clock import clock  # noqa: F401  (the pinned clock every time-dependent test uses)
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 # A developer's own settings must not leak into the tests.
 for _name in list(os.environ):
-    if (_name.startswith("PORTAL_") and _name != "PORTAL_TEST_POSTGRES_URL") or _name in {"DATABASE_URL", "SECRET_KEY"}:
+    if (_name.startswith("PORTAL_") and not _name.startswith("PORTAL_TEST_")) or _name in {"DATABASE_URL", "SECRET_KEY"}:
         del os.environ[_name]
 
 
@@ -137,7 +138,13 @@ def fresh_database_url(tmp_path_factory):
         schema.drop()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+# `PORTAL_TEST_BACKENDS=sqlite` limits a run to SQLite (the runs under libfaketime do: PostgreSQL's
+# server clock is not faked, and the portal keeps every "now" on the Python side anyway).
+BACKENDS = [name.strip() for name in os.environ.get("PORTAL_TEST_BACKENDS", "sqlite,postgresql").split(",")
+            if name.strip()]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
 def db_url(request, fresh_database_url) -> str:
     """A migrated database, once per backend and session; tests empty it (see `app`)."""
     return fresh_database_url(request.param)

@@ -6,14 +6,13 @@ from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.accounts import tokens
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.db import get_session
 from portal.errors import DomainError
 from portal.mail import send_template
 from portal.models import AuditEvent, Role, User
-from portal.models.base import utcnow
-
 
 EVENT_LABELS = {
     "register": "アカウント登録",
@@ -66,7 +65,7 @@ def create_user(session: Session, email: str, password: str, role: Role = Role.B
     if problem:
         raise AccountError(problem, field="password")
     user = User(email=email, password_hash=hash_password(password), role=role,
-                display_name=display_name.strip(), email_confirmed_at=utcnow() if confirmed else None)
+                display_name=display_name.strip(), email_confirmed_at=clock.now() if confirmed else None)
     session.add(user)
     session.flush()
     return user
@@ -100,7 +99,7 @@ def confirm_email(session: Session, token: str) -> User:
     if user is None or user.email != data.get("email"):
         raise tokens.TokenError("このリンクは使えません。もう一度確認メールを送ってください。")
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
+        user.email_confirmed_at = clock.now()
         record_event(session, "email_confirmed", user, user.email)
         session.commit()
     return user
@@ -125,7 +124,7 @@ def authenticate(session: Session, email: str, password: str, ip: str | None) ->
         session.commit()
         raise LoginRefused("メールアドレスの確認が済んでいません。登録時に届いたメールのリンクを開いてください。",
                            field="email")
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     record_event(session, "login", user, user.email, ip)
     session.commit()
     return user
@@ -163,7 +162,7 @@ def reset_password(session: Session, token: str, new_password: str, ip: str | No
     user = user_for_reset(session, token)
     _set_password(user, new_password)
     # Opening the link proves the address is the user's own.
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or clock.now()
     record_event(session, "password_reset", user, user.email, ip)
     session.commit()
     return user
@@ -210,7 +209,7 @@ def confirm_email_change(session: Session, token: str) -> User:
     if find_user(session, data["new"]):
         raise tokens.TokenError("このメールアドレスは既に別のアカウントで使われています。")
     user.email = data["new"]
-    user.email_confirmed_at = utcnow()
+    user.email_confirmed_at = clock.now()
     record_event(session, "email_changed", user, user.email, None, f"from {data['old']}")
     session.commit()
     return user

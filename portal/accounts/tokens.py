@@ -10,7 +10,9 @@ import hashlib
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from portal import clock
 
 CONFIRM = "account-confirm"
 RESET = "password-reset"
@@ -23,8 +25,15 @@ class TokenError(Exception):
         self.message = message
 
 
+class ClockSigner(TimestampSigner):
+    """Stamps and checks the links' age with the portal's clock."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.timestamp())
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose, signer=ClockSigner)
 
 
 def make_token(purpose: str, payload: dict[str, Any]) -> str:

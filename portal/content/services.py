@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.content.records import CaseRecord, ImportFormatError, SupportRecord
 from portal.models import Case, CaseTag, ContentState, Support, SupportTag
-from portal.models.base import utcnow
 
 SUPPORT_FIELDS = [f.name for f in fields(SupportRecord)
                   if f.name not in {"source", "source_id", "related", "tags", "created_at", "updated_at"}]
@@ -55,10 +55,10 @@ class ImportReport:
 def bump_version(session: Session, kind: str) -> None:
     state = session.get(ContentState, kind)
     if state is None:
-        session.add(ContentState(kind=kind, version=1, changed_at=utcnow()))
+        session.add(ContentState(kind=kind, version=1, changed_at=clock.now()))
     else:
         session.execute(update(ContentState).where(ContentState.kind == kind)
-                        .values(version=ContentState.version + 1, changed_at=utcnow()))
+                        .values(version=ContentState.version + 1, changed_at=clock.now()))
 
 
 def content_version(session: Session, kind: str) -> int:
@@ -112,7 +112,7 @@ def _write_support(session: Session, record: SupportRecord, existing: Support | 
         support = Support(source=record.source, source_id=record.source_id)
         _apply(support, record, names, values)
         support.tags = [SupportTag(kind=k, value=v) for k, v in sorted(_tag_set(record.tags))]
-        support.created_at = record.created_at or utcnow()
+        support.created_at = record.created_at or clock.now()
         support.updated_at = record.updated_at or support.created_at
         session.add(support)
         return support, "created"
@@ -122,8 +122,8 @@ def _write_support(session: Session, record: SupportRecord, existing: Support | 
         existing.tags = [SupportTag(kind=k, value=v) for k, v in sorted(wanted)]
         changed = True
     if changed:
-        existing.updated_at = record.updated_at or utcnow()
-        existing.imported_at = utcnow()
+        existing.updated_at = record.updated_at or clock.now()
+        existing.imported_at = clock.now()
         return existing, "updated"
     return existing, "unchanged"
 
@@ -165,7 +165,7 @@ def import_cases(session: Session, records: Sequence[CaseRecord]) -> ImportRepor
             case = Case(source=record.source, source_id=record.source_id)
             _apply(case, record, names, values)
             case.tags = [CaseTag(kind=k, value=v) for k, v in sorted(wanted)]
-            case.created_at = record.created_at or utcnow()
+            case.created_at = record.created_at or clock.now()
             case.updated_at = record.updated_at or case.created_at
             session.add(case)
             written.append((case, "created"))
@@ -175,8 +175,8 @@ def import_cases(session: Session, records: Sequence[CaseRecord]) -> ImportRepor
             case.tags = [CaseTag(kind=k, value=v) for k, v in sorted(wanted)]
             changed = True
         if changed:
-            case.updated_at = record.updated_at or utcnow()
-            case.imported_at = utcnow()
+            case.updated_at = record.updated_at or clock.now()
+            case.imported_at = clock.now()
         written.append((case, "updated" if changed else "unchanged"))
     session.flush()
     report = ImportReport.of(written)

@@ -20,9 +20,9 @@ from flask import Flask, Response, current_app, g, has_request_context, request,
 from flask_login import current_user, user_logged_in, user_logged_out
 from sqlalchemy import event as orm_event
 
+from portal import clock
 from portal.events.writer import create_writer, event_writer
 from portal.models import SavedItem
-from portal.models.base import utcnow
 from portal.navi.params import InvalidParameter, parse_query
 
 VISITOR_KEY = "visitor"
@@ -49,7 +49,7 @@ def record(kind: str, item_type: str | None = None, item_id: int | None = None,
     if not current_app.config["EVENTS_ENABLED"]:
         return
     g.setdefault("_portal_events", []).append({
-        "at": utcnow(), "user_id": _user_id(), "visitor": visitor_id(), "kind": kind,
+        "at": clock.now(), "user_id": _user_id(), "visitor": visitor_id(), "kind": kind,
         "item_type": item_type, "item_id": item_id, "detail": detail,
     })
 

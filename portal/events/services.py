@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.models import Event
-from portal.models.base import utcnow
 
 #: Events that show interest in an item (a recommendation click is followed by a view anyway).
 INTEREST_KINDS = ("view", "save", "apply_click")
@@ -48,5 +48,5 @@ def recent_items(session: Session, user_id: int | None = None, visitor: str | No
 
 def purge_expired(session: Session, days: int, now: datetime | None = None) -> int:
     """Deletes events older than `days` days; returns how many. The caller commits."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    cutoff = (now or clock.now()) - timedelta(days=days)
     return session.execute(delete(Event).where(Event.at < cutoff)).rowcount or 0

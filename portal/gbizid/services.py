@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import store
+from portal import clock, store
 from portal.accounts.services import find_user, record_event
 from portal.errors import DomainError
 from portal.gbizid.claims import GbizClaims
 from portal.models import Business, ExternalIdentity, MemberRole, Role, User
-from portal.models.base import utcnow
 from portal.store.sections import SECTIONS
 from portal.store.values import FieldProblem
 
@@ -79,7 +78,7 @@ def can_share_via_api(session: Session, user: User) -> bool:
 
 def login(session: Session, issuer: str, claims: GbizClaims, ip: str | None) -> Outcome:
     identity = find_identity(session, issuer, claims.subject)
-    now = utcnow()
+    now = clock.now()
     if identity is not None:
         user = session.get(User, identity.user_id)
         if not user.active:
@@ -186,7 +185,7 @@ def link(session: Session, user: User, issuer: str, claims: GbizClaims, ip: str 
     current = identity_of(session, user)
     if current is not None:
         raise GbizRefused("このアカウントは既に別のGビズIDと連携しています。連携を解除してから、もう一度お試しください。")
-    now = utcnow()
+    now = clock.now()
     identity = ExternalIdentity(user_id=user.id, issuer=issuer, subject=claims.subject, linked_at=now)
     _remember(identity, claims)
     session.add(identity)

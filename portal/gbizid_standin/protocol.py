@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
@@ -25,6 +24,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.gbizid_standin.identities import BY_KEY, BY_SUBJECT, StandinIdentity
 from portal.models import StandinCodeUse
 
@@ -116,7 +116,7 @@ def _read(key: RSAKey, token: str, use: str) -> dict:
 
 
 def issue_code(key: RSAKey, request: AuthorizationRequest, identity: StandinIdentity) -> str:
-    now = int(time.time())
+    now = int(clock.timestamp())
     return _sign(key, {"use": "code", "jti": secrets.token_urlsafe(16), "sub": identity.subject,
                        "cid": request.client_id, "ru": request.redirect_uri, "scope": " ".join(request.scopes),
                        "nonce": request.nonce, "cc": request.code_challenge, "ccm": request.code_challenge_method,
@@ -150,7 +150,7 @@ def _check_verifier(claims: dict, verifier: str | None) -> None:
 
 def _spend(session: Session, claims: dict) -> None:
     """Marks the code used; a second redemption hits the primary key and is refused."""
-    now = datetime.now(UTC)
+    now = clock.now()
     session.execute(delete(StandinCodeUse).where(StandinCodeUse.expires_at < now))
     session.add(StandinCodeUse(code_id=claims["jti"], expires_at=datetime.fromtimestamp(claims["exp"], UTC)
                                + timedelta(seconds=1)))
@@ -172,7 +172,7 @@ def exchange_code(session: Session, key: RSAKey, client: Client, issuer: str, fo
         raise ProtocolError("invalid_grant", "redirect_uri differs from the authorization request")
     _check_verifier(claims, form.get("code_verifier"))
     _spend(session, claims)
-    now = int(time.time())
+    now = int(clock.timestamp())
     access_token = _sign(key, {"use": "access", "jti": secrets.token_urlsafe(16), "sub": claims["sub"],
                                "cid": client.client_id, "scope": claims["scope"], "exp": now + TOKEN_LIFETIME})
     token = {"access_token": access_token, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME,

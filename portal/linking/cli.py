@@ -14,9 +14,12 @@ from flask.cli import with_appcontext
 
 from portal import clock
 from portal.db import get_session
-from portal.linking.services import DEFAULT_SYNC_INTERVAL_HOURS, due_connections, run_sync
+from portal.linking.services import (
+    DEFAULT_SYNC_INTERVAL_HOURS,
+    due_connections,
+    run_sync,
+)
 from portal.models import Business, SyncOutcome
-from portal.models.base import utcnow
 from portal.plugins import connectors
 
 
@@ -26,7 +29,7 @@ def sync_command() -> None:
     app = current_app._get_current_object()
     session = get_session()
     interval = float(app.config.get("SYNC_INTERVAL_HOURS", DEFAULT_SYNC_INTERVAL_HOURS))
-    due = due_connections(session, utcnow(), interval)
+    due = due_connections(session, clock.now(), interval)
     if not due:
         click.echo("取得が必要な連携はありません。")
         return

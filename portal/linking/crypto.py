@@ -17,6 +17,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from portal import clock
+
 INFO_CREDENTIALS_KEY = b"sme-portal/connection-credentials/v1"
 INFO_SECRET_KEY = b"sme-portal/connection-credentials/from-secret-key/v1"
 
@@ -46,7 +48,7 @@ def fernet_for(config: Mapping[str, object]) -> Fernet:
 
 def encrypt_credentials(config: Mapping[str, object], credentials: Mapping[str, str]) -> bytes:
     payload = json.dumps(dict(credentials), ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return fernet_for(config).encrypt(payload)
+    return fernet_for(config).encrypt_at_time(payload, int(clock.timestamp()))
 
 
 def decrypt_credentials(config: Mapping[str, object], ciphertext: bytes | None) -> dict[str, str]:
@@ -74,7 +76,7 @@ def unseal(config: Mapping[str, object], token: str | None, max_age: int) -> dic
     if not token:
         return None
     try:
-        payload = fernet_for(config).decrypt(token.encode("ascii"), ttl=max_age)
+        payload = fernet_for(config).decrypt_at_time(token.encode("ascii"), max_age, int(clock.timestamp()))
     except (InvalidToken, UnicodeEncodeError):
         return None
     value = json.loads(payload.decode("utf-8"))

@@ -23,13 +23,13 @@ import base64
 import hashlib
 import logging
 import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import requests
 
+from portal import clock
 from portal.sdk import AuthSpec
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def _token_request(client: OAuthClient, data: dict[str, str], what: str) -> dict
 def token_credentials(body: Mapping[str, object], previous: Mapping[str, str] | None = None,
                       now: float | None = None) -> dict[str, str]:
     """The dict to store for a token response; the old refresh token stays when none is sent."""
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     stored = {"access_token": str(body["access_token"]), "token_type": str(body.get("token_type") or "bearer")}
     refresh = body.get("refresh_token") or (previous or {}).get("refresh_token")
     if refresh:
@@ -182,4 +182,4 @@ def expired(stored: Mapping[str, str], now: float | None = None) -> bool:
         expires_at = int(stored["expires_at"])
     except (KeyError, ValueError):
         return False
-    return expires_at - EXPIRY_MARGIN <= (time.time() if now is None else now)
+    return expires_at - EXPIRY_MARGIN <= (clock.timestamp() if now is None else now)

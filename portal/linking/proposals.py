@@ -27,11 +27,23 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import store
+from portal import clock, store
 from portal.content.importers.connector_measures import import_measure_records
-from portal.models import AgencyKind, Business, Connection, Decision, ProposedChange, User
-from portal.models.base import utcnow
-from portal.records import ApplicationRecord, Record, Section, SupportAgencyRecord, SupportMeasureRecord
+from portal.models import (
+    AgencyKind,
+    Business,
+    Connection,
+    Decision,
+    ProposedChange,
+    User,
+)
+from portal.records import (
+    ApplicationRecord,
+    Record,
+    Section,
+    SupportAgencyRecord,
+    SupportMeasureRecord,
+)
 from portal.store.sections import SECTIONS
 from portal.store.values import FieldProblem
 from portal.taxonomy import PREFECTURES, industry_letter
@@ -141,7 +153,7 @@ def save_proposals(session: Session, connection: Connection, proposals: list[Pro
                                  section=proposal.section, record_key=proposal.record_key, field=proposal.field,
                                  source=connection.connector, decision=Decision.PENDING)
             session.add(row)
-        row.old_value, row.new_value, row.created_at = proposal.old_value, proposal.new_value, utcnow()
+        row.old_value, row.new_value, row.created_at = proposal.old_value, proposal.new_value, clock.now()
         written += 1
     for stale in pending.values():
         session.delete(stale)

@@ -26,19 +26,56 @@ from flask import Flask, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.accounts.services import record_event
-from portal.linking.crypto import CredentialsError, decrypt_credentials, encrypt_credentials
+from portal.linking.crypto import (
+    CredentialsError,
+    decrypt_credentials,
+    encrypt_credentials,
+)
 from portal.linking.http import RequestsHttpClient
-from portal.linking.oauth import HOST_SETTINGS, OAuthError, expired, oauth_client, refresh
-from portal.linking.proposals import apply_changes, forget_routed, proposals_for, route_records, save_proposals
-from portal.models import (Business, Connection, ConnectionState, Decision, ProposedChange, SyncOutcome, SyncRun,
-                           User)
-from portal.models.base import utcnow
+from portal.linking.oauth import (
+    HOST_SETTINGS,
+    OAuthError,
+    expired,
+    oauth_client,
+    refresh,
+)
+from portal.linking.proposals import (
+    apply_changes,
+    forget_routed,
+    proposals_for,
+    route_records,
+    save_proposals,
+)
+from portal.models import (
+    Business,
+    Connection,
+    ConnectionState,
+    Decision,
+    ProposedChange,
+    SyncOutcome,
+    SyncRun,
+    User,
+)
 from portal.plugins import connectors
 from portal.records import Record
-from portal.sdk import MODES, AuthExpired, ConnectorError, Credentials, FetchContext, RateLimited, UploadedFile
-from portal.store import (Removal, business_for_user, register_source_label, register_unlinked_label,
-                          remove_source_values)
+from portal.sdk import (
+    MODES,
+    AuthExpired,
+    ConnectorError,
+    Credentials,
+    FetchContext,
+    RateLimited,
+    UploadedFile,
+)
+from portal.store import (
+    Removal,
+    business_for_user,
+    register_source_label,
+    register_unlinked_label,
+    remove_source_values,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +133,7 @@ def link(session: Session, business: Business, connector_name: str, mode: str, c
     if connection is None:
         connection = Connection(business_id=business.id, connector=connector_name)
         session.add(connection)
-    now = utcnow()
+    now = clock.now()
     connection.mode, connection.state, connection.consented_at = mode, ConnectionState.LINKED, now
     connection.credentials = encrypt_credentials(app.config, credentials)
     connection.last_error = None
@@ -242,7 +279,7 @@ def run_sync(session: Session, app: Flask, connection: Connection, today: date,
     if connection.state is ConnectionState.UNLINKED:
         raise LinkingError("解除済みの連携は取得できません。")
     business = session.get(Business, connection.business_id)
-    run = SyncRun(connection_id=connection.id, started_at=utcnow(), outcome=SyncOutcome.RUNNING)
+    run = SyncRun(connection_id=connection.id, started_at=clock.now(), outcome=SyncOutcome.RUNNING)
     session.add(run)
     session.flush()
     try:
@@ -265,7 +302,7 @@ def run_sync(session: Session, app: Flask, connection: Connection, today: date,
 
 
 def _finish(session: Session, connection: Connection, run: SyncRun, error: str | None) -> SyncRun:
-    now = utcnow()
+    now = clock.now()
     run.finished_at, run.error = now, error[:500] if error else None
     run.outcome = SyncOutcome.ERROR if error else SyncOutcome.OK
     connection.last_sync_at, connection.last_error = now, run.error
@@ -285,7 +322,7 @@ def _owned_pending(session: Session, user: User, change_ids: Iterable[int]) -> t
 
 
 def _decide(session: Session, changes: list[ProposedChange], decision: Decision) -> None:
-    now = utcnow()
+    now = clock.now()
     for change in changes:
         change.decision, change.decided_at = decision, now
     session.flush()

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import store
+from portal import clock, store
 from portal.errors import Conflict, NotFound
 from portal.locaben import calc
 from portal.locaben.serialize import evaluation_json
 from portal.models import Business, BusinessAgencyLink, User
-from portal.models.base import utcnow
 from portal.models.benchmark import BenchmarkReport
 
 NOT_FOUND = "その経営カルテは見つかりません。"
@@ -28,7 +27,7 @@ def save_report(session: Session, business: Business, user: User | None, inputs:
                 evaluation: calc.Evaluation, sheets: dict[str, str]) -> BenchmarkReport:
     newest = evaluation.periods[0].label
     report = BenchmarkReport(business_id=business.id, created_by_id=user.id if user else None,
-                             created_at=utcnow(), title=f"{newest}期までの経営カルテ",
+                             created_at=clock.now(), title=f"{newest}期までの経営カルテ",
                              industry_code=evaluation.industry.code, size=evaluation.size, inputs=inputs,
                              results=evaluation_json(evaluation), sheets=dict(sheets))
     session.add(report)
@@ -56,7 +55,7 @@ def share_report(session: Session, business: Business, report_id: int) -> Benchm
     agency = store.linked_agency(session, business)
     if agency is None:
         raise Conflict("連携している支援機関がありません。マイページで支援機関を登録してから共有してください。")
-    report.shared_agency_id, report.shared_at = agency.id, utcnow()
+    report.shared_agency_id, report.shared_at = agency.id, clock.now()
     session.flush()
     return report
 

@@ -14,8 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 
 
 class AgencyKind(enum.StrEnum):
@@ -83,8 +84,8 @@ class SupportAgency(Base):
     specialties: Mapped[list[str]] = mapped_column(JSON, default=list)
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # prefecture JIS codes it serves
     nationwide: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     def __str__(self) -> str:
         """How a link is named in history and proposed changes: 「機関名（認定番号）」."""
@@ -102,7 +103,7 @@ class AgencyMember(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("support_agencies.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class BusinessAgencyLink(Base):
@@ -113,7 +114,7 @@ class BusinessAgencyLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), unique=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("support_agencies.id"), index=True)
-    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     source: Mapped[str] = mapped_column(String(50))
 
     agency: Mapped[SupportAgency] = relationship(lazy="joined")

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 
 
 class ApplicationHistory(Base):
@@ -30,4 +31,4 @@ class ApplicationHistory(Base):
     status: Mapped[str | None] = mapped_column(String(50))
     requested_amount: Mapped[int | None] = mapped_column(BigInteger)
     granted_amount: Mapped[int | None] = mapped_column(BigInteger)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 from portal.models.support import Support
 
 case_supports = Table(
@@ -42,9 +52,9 @@ class Case(Base):
     # The measures as the source named them: [{"title", "url", "source", "source_id"}].
     support_refs: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     source_url: Mapped[str] = mapped_column(String(1000), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     tags: Mapped[list[CaseTag]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin")

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 
 
 class ContentState(Base):
@@ -17,4 +18,4 @@ class ContentState(Base):
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -17,8 +17,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 
 ACCOUNT_TYPES = ("prime", "member", "entry")
 
@@ -37,7 +38,7 @@ class ExternalIdentity(Base):
     account_type: Mapped[str] = mapped_column(String(10))
     corp_type: Mapped[str | None] = mapped_column(String(20))
     corporate_number: Mapped[str | None] = mapped_column(String(13))
-    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

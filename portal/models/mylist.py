@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 from portal.models.case import Case
 from portal.models.support import Support
 
@@ -25,7 +26,7 @@ class SavedItem(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     support_id: Mapped[int | None] = mapped_column(ForeignKey("supports.id", ondelete="CASCADE"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     support: Mapped[Support | None] = relationship(lazy="joined")
     case: Mapped[Case | None] = relationship(lazy="joined")
@@ -39,4 +40,4 @@ class SavedSearch(Base):
     kind: Mapped[str] = mapped_column(String(10))  # "support" or "case"
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(String(2000), default="")  # the navi's query string
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

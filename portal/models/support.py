@@ -10,11 +10,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import clock
 from portal.db import Base
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime
 
 # Tag kinds and what their values are: purpose 1–10, stage 1–17, service 1–5, subkind 1–21,
 # industry JSIC letter A–T, prefecture JIS code 01–47, disaster (ミラサポplus disaster id).
@@ -58,9 +68,9 @@ class Support(Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     # [{"title", "url", "source", "source_id"}]; source/source_id set when the link names a measure.
     related_refs: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     tags: Mapped[list[SupportTag]] = relationship(
         back_populates="support", cascade="all, delete-orphan", lazy="selectin")

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
+from portal import clock
 from portal.content.markup import render_markdown
 from portal.models import NewsItem
-from portal.models.base import utcnow
 from portal.ui import JST
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -41,7 +41,7 @@ def rss(items: Sequence[NewsItem], *, title: str, site_url: str, feed_url: str, 
     _sub(channel, "description", description)
     _sub(channel, "language", "ja")
     _sub(channel, f"{{{ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
-    newest = max((i.published_at for i in items if i.published_at), default=None) or utcnow()
+    newest = max((i.published_at for i in items if i.published_at), default=None) or clock.now()
     _sub(channel, "lastBuildDate", format_datetime(newest.astimezone(JST)))
     for item in items:
         entry = _sub(channel, "item")
@@ -67,7 +67,7 @@ def atom(items: Sequence[NewsItem], *, title: str, site_url: str, feed_url: str,
     _sub(root, "id", feed_id)
     _sub(root, "link", href=feed_url, rel="self", type="application/atom+xml")
     _sub(root, "link", href=site_url, rel="alternate", type="text/html")
-    newest = max((i.updated_at for i in items), default=None) or utcnow()
+    newest = max((i.updated_at for i in items), default=None) or clock.now()
     _sub(root, "updated", _rfc3339(newest))
     _sub(_sub(root, "author"), "name", author)
     for item in items:

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.errors import DomainError, NotFound
 from portal.models import NewsCategory, NewsItem, User
-from portal.models.base import utcnow
 
 PAGE_SIZE = 20
 FEED_SIZE = 30
@@ -100,7 +100,7 @@ def save_item(session: Session, author: User, draft: NewsDraft, item: NewsItem |
               now: datetime | None = None) -> NewsItem:
     """Creates or updates an item; publishing sets the date once, unpublishing makes it a draft."""
     category = check(draft)
-    now = now or utcnow()
+    now = now or clock.now()
     if item is None:
         item = NewsItem(created_at=now, author_id=author.id)
         session.add(item)
@@ -116,7 +116,7 @@ def save_item(session: Session, author: User, draft: NewsDraft, item: NewsItem |
 
 
 def set_published(session: Session, item: NewsItem, publish: bool, now: datetime | None = None) -> NewsItem:
-    now = now or utcnow()
+    now = now or clock.now()
     if publish and item.published_at is None:
         item.published_at = now
         item.updated_at = now

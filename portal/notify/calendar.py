@@ -12,10 +12,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.content.status import status_of
 from portal.models import SavedItem, Support, User
-from portal.models.base import utcnow
-from portal.ui import JST
 
 
 def escape_text(value: str) -> str:
@@ -44,8 +43,8 @@ def _stamp(value: datetime) -> str:
 
 def calendar_for(session: Session, user: User, host: str, base_url: str, name: str) -> str:
     """The VCALENDAR text; `base_url` makes each event's link absolute, `host` its UID unique."""
-    today = datetime.now(JST).date()
-    now = utcnow()
+    today = clock.today()
+    now = clock.now()
     rows = session.scalars(select(Support).join(SavedItem, SavedItem.support_id == Support.id)
                            .where(SavedItem.user_id == user.id, Support.reception_end.is_not(None))
                            .order_by(Support.reception_end, Support.id))

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from portal.models.base import utcnow
+from portal import clock
 from portal.notify.alerts import find_alerts, store_alerts
 from portal.notify.digest import DigestReport, send_digests
 from portal.notify.push import PushReport, send_pushes
@@ -45,7 +45,7 @@ def public_url(app: Flask) -> str:
 def run_notify(session: Session, now: datetime | None = None) -> NotifyReport:
     """Runs inside an app context; sets up a request context so that `url_for` can build links."""
     app = current_app._get_current_object()
-    now = now or utcnow()
+    now = now or clock.now()
     lookback = timedelta(days=int(app.config.get("NOTIFY_LOOKBACK_DAYS", 7)))
     with app.test_request_context("/", base_url=public_url(app)):
         alerts = find_alerts(session, now, now.astimezone(JST).date(), lookback)

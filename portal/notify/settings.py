@@ -12,9 +12,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.errors import DomainError
 from portal.models import EmailFrequency, NotificationSettings, User
-from portal.models.base import utcnow
 
 DEFAULT_FREQUENCY = EmailFrequency.WEEKLY
 UNSUBSCRIBE_SALT = "notify-unsubscribe"
@@ -33,7 +33,7 @@ def settings_of(session: Session, user_id: int) -> NotificationSettings:
 def _stored(session: Session, user_id: int) -> NotificationSettings:
     found = session.get(NotificationSettings, user_id)
     if found is None:
-        found = NotificationSettings(user_id=user_id, email_frequency=DEFAULT_FREQUENCY.value, updated_at=utcnow())
+        found = NotificationSettings(user_id=user_id, email_frequency=DEFAULT_FREQUENCY.value, updated_at=clock.now())
         session.add(found)
     return found
 
@@ -43,7 +43,7 @@ def set_frequency(session: Session, user_id: int, value: str) -> NotificationSet
         raise SettingsError("メールの受け取り方を選んでください。", "email_frequency")
     row = _stored(session, user_id)
     row.email_frequency = value
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     session.flush()
     return row
 
@@ -52,7 +52,7 @@ def renew_calendar_token(session: Session, user_id: int) -> str:
     """A new secret for the calendar URL; the old URL stops working at once."""
     row = _stored(session, user_id)
     row.calendar_token = secrets.token_urlsafe(32)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     session.flush()
     return row.calendar_token
 

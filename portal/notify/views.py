@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
+from portal import clock
 from portal.db import get_session
 from portal.errors import DomainError, NotFound
 from portal.extensions import csrf
 from portal.htmx import redirect_after_post, render, wants_fragment
 from portal.models import EmailFrequency, NotificationSettings
-from portal.models.base import utcnow
 from portal.notify import calendar, inbox, push, settings
 from portal.notify.forms import EmptyForm, SettingsForm
 
@@ -33,7 +33,7 @@ def inbox_page():
 @login_required
 def mark_read(notification_id: int):
     session = get_session()
-    item = inbox.mark_read(session, current_user.id, notification_id, utcnow())
+    item = inbox.mark_read(session, current_user.id, notification_id, clock.now())
     session.commit()
     if wants_fragment():
         return render("inbox/_item.html", item=item, form=EmptyForm(), announce=True)
@@ -44,7 +44,7 @@ def mark_read(notification_id: int):
 @login_required
 def mark_all_read():
     session = get_session()
-    count = inbox.mark_all_read(session, current_user.id, utcnow())
+    count = inbox.mark_all_read(session, current_user.id, clock.now())
     session.commit()
     flash(f"{count}件のお知らせを既読にしました。" if count else "未読のお知らせはありません。", "success")
     return redirect_after_post("notify.inbox_page")

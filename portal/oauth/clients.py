@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.errors import DomainError, NotFound
 from portal.models import OAuthClient, Support, User
-from portal.models.base import utcnow
 from portal.oauth.scopes import ALL_SCOPES
 from portal.oauth.server import digest
 
@@ -93,7 +93,7 @@ def register_client(session, values: ClientValues, user: User | None = None) -> 
     """A new application site and, for a confidential one, its secret (shown once, kept hashed)."""
     values = clean(session, values)
     secret = None if values.public else secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.now()
     client = OAuthClient(client_id=secrets.token_urlsafe(18), secret_hash=digest(secret) if secret else None,
                          name=values.name, description=values.description, start_url=values.start_url,
                          redirect_uris=values.redirect_uris, scopes=values.scopes, support_ids=values.support_ids,
@@ -108,14 +108,14 @@ def change_client(session, client: OAuthClient, values: ClientValues) -> OAuthCl
     values = clean(session, values)
     client.name, client.description, client.start_url = values.name, values.description, values.start_url
     client.redirect_uris, client.scopes, client.support_ids = values.redirect_uris, values.scopes, values.support_ids
-    client.updated_at = utcnow()
+    client.updated_at = clock.now()
     session.flush()
     return client
 
 
 def set_active(session, client: OAuthClient, active: bool) -> OAuthClient:
     """A disabled site cannot start a sign-in, exchange a code or read with its tokens."""
-    client.active, client.updated_at = active, utcnow()
+    client.active, client.updated_at = active, clock.now()
     session.flush()
     return client
 

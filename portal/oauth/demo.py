@@ -7,11 +7,10 @@ page then offers the consented pre-fill path.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.models import OAuthClient, Support
 from portal.oauth.scopes import ALL_SCOPES
 
@@ -25,7 +24,7 @@ def seed_preprint_client(session: Session) -> list[str]:
         return []
     measure = session.scalar(select(Support.id).where(Support.source == PREPRINT_MEASURE[0],
                                                       Support.source_id == PREPRINT_MEASURE[1]))
-    now = datetime.now(UTC)
+    now = clock.now()
     session.add(OAuthClient(
         client_id=PREPRINT_CLIENT_ID, secret_hash=None, name="プレプリント 経営力向上計画 申請サイト（見本）",
         description="経営力向上計画の申請書（見本）に、会社の基本情報と決算の数字を入れるために使います。",

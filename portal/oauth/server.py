@@ -32,6 +32,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select, update
 
+from portal import clock
 from portal.db import get_session
 from portal.models import (
     OAuthAuthorizationCode,
@@ -40,7 +41,6 @@ from portal.models import (
     OAuthToken,
     User,
 )
-from portal.models.base import utcnow
 from portal.oauth.scopes import ALL_SCOPES, split_scope
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -130,7 +130,7 @@ class Token:
         return self.row.expires_in
 
     def is_expired(self) -> bool:
-        return utcnow() >= self.row.issued_at + timedelta(seconds=self.row.expires_in)
+        return clock.now() >= self.row.issued_at + timedelta(seconds=self.row.expires_in)
 
     def is_revoked(self) -> bool:
         return (self.row.access_revoked_at is not None or self.consent.revoked_at is not None
@@ -139,7 +139,7 @@ class Token:
     def refresh_usable(self) -> bool:
         lifetime = timedelta(seconds=current_app.config["OAUTH_REFRESH_TOKEN_LIFETIME"])
         return (self.row.refresh_revoked_at is None and self.consent.revoked_at is None and self.client_row.active
-                and utcnow() < self.row.issued_at + lifetime)
+                and clock.now() < self.row.issued_at + lifetime)
 
     def get_user(self) -> User | None:
         return get_session().get(User, self.row.user_id)
@@ -200,7 +200,7 @@ def save_token(token: dict, request) -> None:
         client_id=request.client.row.id, consent_id=consent.id, code_id=code_id, user_id=request.user.id,
         business_id=consent.business_id, access_token_hash=digest(token["access_token"]),
         refresh_token_hash=digest(refresh) if refresh else None, scope=token.get("scope", ""),
-        issued_at=utcnow(), expires_in=int(token["expires_in"])))
+        issued_at=clock.now(), expires_in=int(token["expires_in"])))
 
 
 class S256CodeChallenge(CodeChallenge):
@@ -228,7 +228,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, request) -> None:
         if self.consent is None:
             raise RuntimeError("a code is made only after the user's consent")
-        now = utcnow()
+        now = clock.now()
         get_session().add(OAuthAuthorizationCode(
             code_hash=digest(code), client_id=request.client.row.id, consent_id=self.consent.id,
             user_id=request.user.id, redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
@@ -243,15 +243,15 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         if row is None:
             return None
         if row.used_at is not None:
-            revoke_family(row.id, utcnow())
+            revoke_family(row.id, clock.now())
             return None
         consent = session.get(OAuthConsent, row.consent_id)
-        if utcnow() >= row.expires_at or consent is None or consent.revoked_at is not None:
+        if clock.now() >= row.expires_at or consent is None or consent.revoked_at is not None:
             return None
         return Code(row)
 
     def delete_authorization_code(self, authorization_code: Code) -> None:
-        authorization_code.row.used_at = utcnow()
+        authorization_code.row.used_at = clock.now()
 
     def authenticate_user(self, authorization_code: Code) -> User | None:
         return get_session().get(User, authorization_code.row.user_id)
@@ -267,7 +267,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             return None
         if token.row.refresh_revoked_at is not None and token.consent.revoked_at is None:
             # A rotated refresh token came back: someone holds a copy. Stop the whole family.
-            revoke_family(token.row.code_id, utcnow())
+            revoke_family(token.row.code_id, clock.now())
             return None
         # A consent narrowed to nothing this token had leaves nothing to refresh.
         return token if token.refresh_usable() and token.get_scope() else None
@@ -276,7 +276,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return refresh_token.get_user()
 
     def revoke_old_credential(self, refresh_token: Token) -> None:
-        now = utcnow()
+        now = clock.now()
         refresh_token.row.refresh_revoked_at = now
         refresh_token.row.access_revoked_at = refresh_token.row.access_revoked_at or now
 
@@ -290,7 +290,7 @@ class TokenRevocation(RevocationEndpoint):
         return find_access_token(token_string) or find_refresh_token(token_string)
 
     def revoke_token(self, token: Token, request) -> None:
-        now = utcnow()
+        now = clock.now()
         token.row.access_revoked_at = token.row.access_revoked_at or now
         if request.form.get("token_type_hint") != "access_token":
             token.row.refresh_revoked_at = token.row.refresh_revoked_at or now

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from portal import clock
 from portal.errors import NotFound
 from portal.models import (
     Business,
@@ -22,7 +23,6 @@ from portal.models import (
     OAuthToken,
     User,
 )
-from portal.models.base import utcnow
 from portal.oauth.scopes import join_scope, labels
 
 
@@ -35,7 +35,7 @@ def active_consent(session, business: Business, client: OAuthClient) -> OAuthCon
 def grant_consent(session, business: Business, client: OAuthClient, user: User, scopes: list[str]) -> OAuthConsent:
     """Records what the user allowed. A site that already had a consent gets it replaced by this
     one's sections, so unticking a section now also takes it away from tokens issued before."""
-    now = utcnow()
+    now = clock.now()
     consent = active_consent(session, business, client)
     if consent is None:
         consent = OAuthConsent(business_id=business.id, client_id=client.id, granted_at=now)
@@ -60,7 +60,7 @@ def revoke_consent(session, business: Business, consent_id: int, user: User) -> 
                                                         OAuthConsent.business_id == business.id))
     if consent is None or consent.revoked_at is not None:
         raise NotFound("その連携は見つからないか、既に解除されています。")
-    now = utcnow()
+    now = clock.now()
     consent.revoked_at, consent.revoked_by_id = now, user.id
     revoke_tokens(session, consent, now)
     session.flush()
@@ -100,7 +100,7 @@ def consents(session, business: Business) -> list[ConsentLine]:
 def log_access(session, client_id: int, consent_id: int, user_id: int, business_id: int, endpoint: str,
                sections: list[str]) -> OAuthAccessLog:
     entry = OAuthAccessLog(client_id=client_id, consent_id=consent_id, user_id=user_id, business_id=business_id,
-                           endpoint=endpoint, sections=sections, at=utcnow())
+                           endpoint=endpoint, sections=sections, at=clock.now())
     session.add(entry)
     session.flush()
     return entry

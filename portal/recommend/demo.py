@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.models import Case, CaseTag, Event, Support, SupportTag
-from portal.models.base import utcnow
 from portal.recommend.synth import generate
 
 DEMO_VISITORS = 1500
@@ -31,7 +31,7 @@ def seed_demo_events(session: Session) -> list[str]:
     if not items or not session.scalar(select(func.count(Case.id))):
         return []
     rng = random.Random(2026)
-    now = utcnow()
+    now = clock.now()
     rows = [{"at": now - timedelta(minutes=rng.randrange(60, 60 * 24 * 60)), "user_id": None,
              "visitor": f"demo{int(e.user[1:]):028d}", "kind": e.event, "item_type": e.item[0],
              "item_id": e.item[1], "detail": None}

@@ -17,9 +17,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.errors import Forbidden
-from portal.models import AgencyKind, AgencyMember, Business, BusinessAgencyLink, Role, SupportAgency, User
-from portal.models.base import utcnow
+from portal.models import (
+    AgencyKind,
+    AgencyMember,
+    Business,
+    BusinessAgencyLink,
+    Role,
+    SupportAgency,
+    User,
+)
 from portal.records import SupportAgencyRecord
 from portal.store.errors import InvalidValues
 from portal.store.history import MANUAL, record_change
@@ -106,7 +114,7 @@ def upsert_agency(session: Session, values: Mapping[str, object]) -> tuple[Suppo
             setattr(agency, name, values[name])
             changed = True
     if changed:
-        agency.updated_at = utcnow()
+        agency.updated_at = clock.now()
         session.flush()
     return agency, changed
 
@@ -136,7 +144,7 @@ def link_agency(session: Session, business: Business, agency: SupportAgency, sou
     link = agency_link(session, business)
     if link is not None and link.agency_id == agency.id:
         return link
-    now, previous = utcnow(), link.agency if link is not None else None
+    now, previous = clock.now(), link.agency if link is not None else None
     if link is None:
         link = BusinessAgencyLink(business_id=business.id)
         session.add(link)
@@ -154,7 +162,7 @@ def unlink_agency(session: Session, business: Business, user: User | None = None
     link = agency_link(session, business)
     if link is None or (only_source is not None and link.source != only_source):
         return False
-    _history(session, business, link.agency, None, source, user, utcnow())
+    _history(session, business, link.agency, None, source, user, clock.now())
     session.delete(link)
     session.flush()
     return True

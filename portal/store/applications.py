@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.models import ApplicationHistory, Business
-from portal.models.base import utcnow
 from portal.records import ApplicationRecord
 
 FIELDS = ("measure_title", "measure_external_id", "applied_on", "status", "requested_amount", "granted_amount")
@@ -45,7 +45,7 @@ def save_applications(session: Session, business: Business, records: Iterable[Ap
                 setattr(row, name, getattr(record, name))
                 changed = True
         if changed:
-            row.updated_at = utcnow()
+            row.updated_at = clock.now()
             written += 1
     session.flush()
     return written

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.models import Business, FinancialPeriod, User, ValueSource
-from portal.models.base import utcnow
 from portal.store.errors import InvalidValues
 from portal.store.history import MANUAL, record_change, record_sources
 from portal.store.reads import get_record
@@ -89,7 +89,7 @@ def write_record(session: Session, business: Business | None, section: Section, 
     session.add(record)
     session.flush()
     record_id = record.id if section.is_list else 0
-    now = utcnow()
+    now = clock.now()
     label = section.record_label(record)
     for change in changes:
         record_change(session, business, section.name, record_id, label, section.spec(change.field), change.old,
@@ -124,7 +124,7 @@ def remove_record(session: Session, business: Business, section: str, record_id:
     record = get_record(session, business, section, record_id)
     if not spec.is_list:
         raise ValueError("基本情報 cannot be removed")
-    now, label = utcnow(), spec.record_label(record)
+    now, label = clock.now(), spec.record_label(record)
     for field in spec.fields:
         value = getattr(record, field.name)
         if value is not None:

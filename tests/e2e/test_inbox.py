@@ -7,9 +7,9 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from portal import clock
 from portal.db import get_session
 from portal.models import PushSubscription, SavedSearch, User
-from portal.models.base import utcnow
 from portal.notify.run import run_notify
 from tests.e2e.test_linking import log_in
 from tests.factories import add_supports, support_record
@@ -22,7 +22,7 @@ def alert_for(live_server, email: str) -> None:
         session = get_session()
         user = session.scalar(select(User).where(User.email == email))
         session.add(SavedSearch(user_id=user.id, kind="support", name="観光の販路開拓", query="purpose=2",
-                                created_at=utcnow().replace(year=2000)))
+                                created_at=clock.now().replace(year=2000)))
         session.commit()
         session.info["app"] = app
         add_supports(session, support_record(f"観光事業者の販路開拓支援（{email}）", purpose=[2]))

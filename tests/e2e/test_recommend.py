@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, insert, select
 
-from portal import store
+from portal import clock, store
 from portal.db import get_db, get_session
 from portal.models import Case, Event, Support, User
-from portal.models.base import utcnow
 from tests.e2e.pages import log_in
 
 
@@ -29,7 +28,7 @@ def content(live_server):
             session.commit()
         first, second = session.scalars(select(Case).order_by(Case.id).limit(2)).all()
         pair = (first.id, first.title, second.id, second.title)
-    rows = [{"at": utcnow(), "user_id": None, "visitor": f"e2e-recommend-{n:018d}", "kind": "view",
+    rows = [{"at": clock.now(), "user_id": None, "visitor": f"e2e-recommend-{n:018d}", "kind": "view",
              "item_type": "case", "item_id": item, "detail": None} for n in range(3) for item in (pair[0], pair[2])]
     with get_db(app).engine.begin() as connection:
         connection.execute(insert(Event), rows)

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal import store
+from portal import clock, store
 from portal.accounts import tokens
 from portal.models import (
     AgencyKind,
@@ -28,11 +28,15 @@ from portal.models import (
     Role,
     User,
 )
-from portal.models.base import utcnow
 from portal.mylist import services as mylist
 from portal.notify.settings import renew_calendar_token, unsubscribe_token
 from portal.oauth.services import grant_consent
-from tests.business_factories import PASSWORD, VALID_NUMBERS, make_account, make_business
+from tests.business_factories import (
+    PASSWORD,
+    VALID_NUMBERS,
+    make_account,
+    make_business,
+)
 from tests.factories import add_cases, add_supports, case_record, support_record
 from tests.helpers import csrf_from, submit, text
 from tests.oauth_helpers import make_site
@@ -107,7 +111,7 @@ def _owner(app, session, client, key: str, name: str, number: str, email: str, a
         assert shared.status_code == 303, text(shared)
     owner.saved_search = mylist.save_search(session, user, "support", f"{key}社の保存した検索", "q=補助金").id
     note = Notification(user_id=user.id, key=f"walk:{key}", kind="search", title=f"{key}社あての通知",
-                        body="説明", url="/supports", created_at=utcnow())
+                        body="説明", url="/supports", created_at=clock.now())
     owner.push_endpoint = f"https://push.example.jp/{key}-endpoint"
     session.add_all([note, PushSubscription(user_id=user.id, endpoint=owner.push_endpoint, p256dh="k" * 20,
                                             auth="a" * 16)])
@@ -148,7 +152,7 @@ def build_world(app, session) -> World:
     client_row = session.get(OAuthClient, site.pk)
     for owner in (a, b):
         owner.consent = grant_consent(session, owner.business, client_row, owner.user, list(client_row.scopes)).id
-    published = NewsItem(category=NewsCategory.NOTICE, title="歩き回りのお知らせ", body="本文", published_at=utcnow())
+    published = NewsItem(category=NewsCategory.NOTICE, title="歩き回りのお知らせ", body="本文", published_at=clock.now())
     draft = NewsItem(category=NewsCategory.EVENT, title="歩き回りの下書き", body="まだ秘密", published_at=None)
     session.add_all([published, draft])
     session.commit()

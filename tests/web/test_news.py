@@ -10,8 +10,8 @@ from email.utils import parsedate_to_datetime
 import pytest
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.models import NewsCategory, NewsItem, Role
-from portal.models.base import utcnow
 from portal.news.demo import load_demo_news
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login, make_user
@@ -21,7 +21,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def news(session):
-    now = utcnow()
+    now = clock.now()
     items = [
         NewsItem(category=NewsCategory.SUBSIDY, title="持続化補助金の公募開始 & 説明会", summary="販路開拓を支援",
                  body="本文 <b>太字</b>", published_at=now - timedelta(days=2), updated_at=now - timedelta(days=2)),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.models import Notification, NotificationSettings, PushSubscription, User
-from portal.models.base import utcnow
 from portal.notify.settings import unsubscribe_token
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login, make_user
@@ -15,7 +15,7 @@ from tests.web.test_accounts import login, make_user
 
 def add_notifications(session, user_id: int, *titles: str) -> list[int]:
     rows = [Notification(user_id=user_id, key=f"test:{title}", kind="search", title=title, body=f"{title}の説明",
-                         url="/supports", created_at=utcnow()) for title in titles]
+                         url="/supports", created_at=clock.now()) for title in titles]
     session.add_all(rows)
     session.commit()
     return [r.id for r in rows]

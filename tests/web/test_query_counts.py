@@ -22,7 +22,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal import store
+from portal import clock, store
 from portal.clock import today
 from portal.content.records import Ref
 from portal.events.writer import event_writer
@@ -39,7 +39,6 @@ from portal.models import (
     SupportAgency,
     User,
 )
-from portal.models.base import utcnow
 from portal.mylist.services import save_search
 from portal.news.services import NewsDraft, save_item
 from portal.oauth.scopes import ALL_SCOPES
@@ -194,8 +193,8 @@ class World:
         session.add_all([SavedItem(user_id=user.id, support_id=s) for s in supports[:4]] +
                         [SavedItem(user_id=user.id, case_id=cases[0])])
         session.add_all([Notification(user_id=user.id, key=f"q:{unit}:{i}", kind="search", title=f"新しい制度{i}",
-                                      body="条件に合う制度が増えました。", url="/supports", created_at=utcnow(),
-                                      read_at=utcnow() if i % 2 else None) for i in range(20)])
+                                      body="条件に合う制度が増えました。", url="/supports", created_at=clock.now(),
+                                      read_at=clock.now() if i % 2 else None) for i in range(20)])
         session.commit()
         for i in range(3):
             save_search(session, user, "support", f"保存した検索{unit}-{i}", f"q=補助金{i}")

@@ -6,16 +6,16 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.db import get_db
 from portal.events import merge_visitor, purge_expired, recent_items
 from portal.events.writer import EventWriter
 from portal.models import Event
-from portal.models.base import utcnow
 from tests.business_factories import make_account
 
 
 def row(kind="view", item=("support", 1), user_id=None, visitor="v" * 32, at=None):
-    return {"at": at or utcnow(), "user_id": user_id, "visitor": visitor, "kind": kind, "item_type": item[0],
+    return {"at": at or clock.now(), "user_id": user_id, "visitor": visitor, "kind": kind, "item_type": item[0],
             "item_id": item[1], "detail": None}
 
 
@@ -46,7 +46,7 @@ def test_a_failed_write_drops_the_batch_and_never_raises(app, session, caplog):
 
 
 def test_the_purge_deletes_only_events_older_than_the_retention(app, session):
-    now = utcnow()
+    now = clock.now()
     writer = EventWriter(get_db(app).engine, batch_size=1, max_age=0)
     writer.add([row(at=now - timedelta(days=200)), row(at=now - timedelta(days=179)), row(at=now)])
     assert purge_expired(session, 180, now=now) == 1
@@ -57,7 +57,7 @@ def test_the_purge_deletes_only_events_older_than_the_retention(app, session):
 def test_the_purge_command_uses_the_configured_retention(app, session):
     app.config["EVENT_RETENTION_DAYS"] = 30
     writer = EventWriter(get_db(app).engine, batch_size=1, max_age=0)
-    writer.add([row(at=utcnow() - timedelta(days=31)), row(at=utcnow() - timedelta(days=29))])
+    writer.add([row(at=clock.now() - timedelta(days=31)), row(at=clock.now() - timedelta(days=29))])
     result = app.test_cli_runner().invoke(args=["recommend", "purge"])
     assert result.exit_code == 0 and "30日より古い閲覧記録を 1 件削除しました" in result.output
     assert count(session) == 1

@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
+from portal import clock
 from portal.linking import due_connections, link, pending_changes, run_sync
 from portal.linking import services as linking_services
 from portal.linking.crypto import decrypt_credentials
 from portal.linking.oauth import token_credentials
 from portal.models import ConnectionState, SyncOutcome
-from portal.models.base import utcnow
 from portal.sdk import AuthExpired, RateLimited
 from tests.business_factories import make_account, make_business
 from tests.unit.linking.fake_oauth import CLIENT_SECRET, running_freee
@@ -152,5 +152,5 @@ def test_a_live_file_upload_connection_is_never_due(app, session, business):
     sandbox = make_business(session, make_account(session), corporate_number="4000012090001", name="別会社")
     etax_sandbox = link(session, sandbox, "etax", "sandbox", {})
     session.commit()
-    assert due_connections(session, utcnow()) == [etax_sandbox]
+    assert due_connections(session, clock.now()) == [etax_sandbox]
     assert etax.state is ConnectionState.LINKED

@@ -7,13 +7,27 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import store
-from portal.linking import accept, due_connections, link, pending_changes, reject, run_sync, unlink
+from portal import clock, store
+from portal.linking import (
+    accept,
+    due_connections,
+    link,
+    pending_changes,
+    reject,
+    run_sync,
+    unlink,
+)
 from portal.linking.crypto import decrypt_credentials
 from portal.linking.services import FAILED
-from portal.models import (AuditEvent, ConnectionState, Decision, FinancialPeriod, ProposedChange, SyncOutcome,
-                           SyncRun)
-from portal.models.base import utcnow
+from portal.models import (
+    AuditEvent,
+    ConnectionState,
+    Decision,
+    FinancialPeriod,
+    ProposedChange,
+    SyncOutcome,
+    SyncRun,
+)
 from portal.plugins import connectors
 from portal.sdk import Connector, ConnectorError, FinancialPeriodRecord, ProfileRecord
 from tests.business_factories import make_account, make_business
@@ -190,16 +204,16 @@ def test_unlink_destroys_the_credentials_at_once(app, session, minato, keep_data
     assert decisions == {Decision.REJECTED}  # pending proposals of an unlinked service go either way
     event = session.scalar(select(AuditEvent).where(AuditEvent.event == "connection_unlinked"))
     assert event.user_id == user.id and ("data=keep" if keep_data else "data=delete") in event.detail
-    assert due_connections(session, utcnow()) == []
+    assert due_connections(session, clock.now()) == []
 
 
 def test_due_connections(app, session, minato):
     _user, business = minato
     connection = link(session, business, "gbizinfo", "sandbox", TOKEN)
-    now = utcnow()
+    now = clock.now()
     assert due_connections(session, now) == [connection]  # never synced
     run_sync(session, app, connection, TODAY)
-    assert due_connections(session, utcnow()) == []
-    assert due_connections(session, utcnow() + timedelta(hours=25)) == [connection]
-    assert due_connections(session, utcnow() + timedelta(hours=2), interval_hours=1) == [connection]
+    assert due_connections(session, clock.now()) == []
+    assert due_connections(session, clock.now() + timedelta(hours=25)) == [connection]
+    assert due_connections(session, clock.now() + timedelta(hours=2), interval_hours=1) == [connection]
     assert session.scalar(select(SyncRun)).outcome is SyncOutcome.OK

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.accounts.services import create_user
 from portal.db import get_session
 from portal.models import Notification, NotificationSettings, SavedItem, SavedSearch
-from portal.models.base import utcnow
 from portal.notify.run import NotifyReport, run_notify
 
 
@@ -18,13 +18,13 @@ def add_user(session, email: str, frequency: str | None = None) -> int:
         user = create_user(session, email, "kiso-Shien-2024", confirmed=True)
         session.flush()
     if frequency:
-        session.add(NotificationSettings(user_id=user.id, email_frequency=frequency, updated_at=utcnow()))
+        session.add(NotificationSettings(user_id=user.id, email_frequency=frequency, updated_at=clock.now()))
     session.commit()
     return user.id
 
 
 def save_search(session, user_id: int, query: str, name: str = "東京の創業支援", ago: timedelta = timedelta(hours=1)) -> int:
-    search = SavedSearch(user_id=user_id, kind="support", name=name, query=query, created_at=utcnow() - ago)
+    search = SavedSearch(user_id=user_id, kind="support", name=name, query=query, created_at=clock.now() - ago)
     session.add(search)
     session.commit()
     return search.id

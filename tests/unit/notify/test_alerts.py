@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal import clock
 from portal.clock import today
-from portal.models.base import utcnow
 from tests.factories import add_supports, support_record
-from tests.unit.notify.helpers import add_user, notifications, run, save_search, save_support
+from tests.unit.notify.helpers import (
+    add_user,
+    notifications,
+    run,
+    save_search,
+    save_support,
+)
 
 
 def test_a_new_measure_matching_a_saved_search_becomes_one_inbox_item(app, session):
@@ -105,6 +111,6 @@ def test_the_one_day_reminder_follows_the_seven_day_one(app, session):
     [support] = add_supports(session, support_record("もうすぐ締切", reception_end=day + timedelta(days=7)))
     save_support(session, user, support)
     run(app)
-    run(app, utcnow() + timedelta(days=6))
+    run(app, clock.now() + timedelta(days=6))
     keys = [n.key for n in notifications(session, user)]
     assert [k.rsplit(":", 1)[1] for k in keys] == ["7", "1"]

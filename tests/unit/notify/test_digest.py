@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from portal import clock
 from portal.models import Notification
-from portal.models.base import utcnow
 from portal.notify.digest import period_key
 from portal.ui import JST
 from tests.factories import add_supports, support_record
@@ -111,10 +111,10 @@ def test_nothing_new_sends_nothing_and_none_means_no_mail(app, session, mailbox,
 def test_items_read_in_the_inbox_are_left_out(app, session, mailbox, alerting):
     user = alerting("reader@example.jp", "daily")
     add_supports(session, support_record("読んだ補助金", purpose=[4]))
-    run(app, utcnow() - timedelta(days=1))  # stored yesterday, before the digest hour passed
+    run(app, clock.now() - timedelta(days=1))  # stored yesterday, before the digest hour passed
     session.expire_all()
     for item in notifications(session, user):
-        session.get(Notification, item.id).read_at = utcnow()
+        session.get(Notification, item.id).read_at = clock.now()
     session.commit()
     assert run(app, upcoming(2, 8)).digest.sent == 0
     assert mailbox.to("reader@example.jp") == []

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal import clock
 from portal.models import BusinessInterest, BusinessMember
-from portal.models.base import utcnow
 from tests.business_factories import make_account, make_business
 from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import notifications, run
@@ -17,7 +17,7 @@ def business_with_interest(session, email: str, prefecture: str, purpose: int | 
     user = make_account(session, email)
     business = make_business(session, user, corporate_number=number, prefecture=prefecture)
     member = session.query(BusinessMember).filter_by(user_id=user.id).one()
-    member.created_at = utcnow() - timedelta(hours=1)  # joined before the measures appeared
+    member.created_at = clock.now() - timedelta(hours=1)  # joined before the measures appeared
     if purpose is not None:
         session.add(BusinessInterest(business_id=business.id, kind="purpose", value=purpose))
     session.commit()
