@@ -31,6 +31,12 @@ class PinnedClock:
     def today(self) -> date:
         return portal_clock.today()
 
+    def now_jst(self) -> datetime:
+        return portal_clock.now_jst()
+
+    def timestamp(self) -> float:
+        return portal_clock.timestamp()
+
     def set(self, when: datetime) -> datetime:
         if when.tzinfo is None:
             raise ValueError("give the clock an aware datetime")

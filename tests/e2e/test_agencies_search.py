@@ -18,6 +18,8 @@ from portal.demo.business import seed_agencies
 from portal.models import SupportAgency
 from tests.e2e.pages import log_in
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.fixture(scope="session")
 def directory(live_server) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from portal import clock
 from portal.db import get_session
 from portal.models import PushSubscription, SavedSearch, User
 from portal.notify.run import run_notify
@@ -15,23 +14,26 @@ from tests.e2e.test_linking import log_in
 from tests.factories import add_supports, support_record
 
 
-def alert_for(live_server, email: str) -> None:
-    """A saved search, then a matching measure, then a `portal notify` run."""
+def alert_for(live_server, clock, email: str) -> None:
+    """A saved search, then (a second later) a matching measure, then a `portal notify` run: the
+    live server's database is shared by the browser tests, and only what was imported after the
+    search was saved may alert."""
     app = live_server.app
     with app.app_context():
         session = get_session()
         user = session.scalar(select(User).where(User.email == email))
         session.add(SavedSearch(user_id=user.id, kind="support", name="観光の販路開拓", query="purpose=2",
-                                created_at=clock.now().replace(year=2000)))
+                                created_at=clock.now()))
         session.commit()
+        clock.advance(seconds=1)
         session.info["app"] = app
         add_supports(session, support_record(f"観光事業者の販路開拓支援（{email}）", purpose=[2]))
         run_notify(session)
 
 
-def test_inbox_shows_the_alert_and_marks_it_read(page: Page, live_server, make_user, assert_accessible):
+def test_inbox_shows_the_alert_and_marks_it_read(page: Page, live_server, make_user, assert_accessible, clock):
     user = make_user()
-    alert_for(live_server, user.email)
+    alert_for(live_server, clock, user.email)
     log_in(page, user)
     badge = page.get_by_role("navigation", name="アカウント").get_by_role("link", name="通知")
     expect(badge).to_contain_text("1")

@@ -75,7 +75,7 @@ def expected_total(live_server, demo):
     return count
 
 
-pytestmark = pytest.mark.usefixtures("demo")
+pytestmark = pytest.mark.usefixtures("demo", "clock")
 
 
 # --- helpers ------------------------------------------------------------------------------------

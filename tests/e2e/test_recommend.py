@@ -13,6 +13,8 @@ from portal.db import get_db, get_session
 from portal.models import Case, Event, Support, User
 from tests.e2e.pages import log_in
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.fixture
 def content(live_server):

@@ -13,9 +13,17 @@ from portal import store
 from portal.models import AgencyKind, Business, ProposedChange, Role
 from portal.records import ApplicationRecord
 from tests import business_factories
-from tests.business_factories import VALID_NUMBERS, make_account, make_business, signed_in_owner, signed_in_supporter
+from tests.business_factories import (
+    VALID_NUMBERS,
+    make_account,
+    make_business,
+    signed_in_owner,
+    signed_in_supporter,
+)
 from tests.helpers import submit, text
 from tests.web.test_accounts import login
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 MINATO = "7123456789012"  # the agency sandbox links it to みなと信用金庫
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from portal.clock import today
 from portal.models import NotificationSettings, SavedItem
 from portal.notify.calendar import escape_text, fold
 from tests.factories import add_supports, support_record
 from tests.helpers import submit, text
 from tests.web.test_accounts import login, make_user
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def unfold(body: str) -> list[str]:

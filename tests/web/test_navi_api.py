@@ -9,6 +9,8 @@ import pytest
 from portal.clock import today
 from tests.factories import add_cases, add_supports, case_record, support_record
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.fixture
 def corpus(app, session):

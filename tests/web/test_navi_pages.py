@@ -10,6 +10,8 @@ from portal.clock import today
 from tests.factories import add_cases, add_supports, case_record, support_record
 from tests.helpers import text
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.fixture
 def corpus(app, session):

@@ -12,6 +12,8 @@ from portal.notify.settings import unsubscribe_token
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login, make_user
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def add_notifications(session, user_id: int, *titles: str) -> list[int]:
     rows = [Notification(user_id=user_id, key=f"test:{title}", kind="search", title=title, body=f"{title}の説明",

@@ -51,6 +51,8 @@ from tests.querycount import Queries, queries_for
 from tests.web.test_accounts import login
 from tests.web.test_benchmark_pages import BAKERY
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 MINATO = "7123456789012"  # known to the connectors' sandboxes (gBizINFO, the agency sandbox, Jグランツ)
 HX = {"HX-Request": "true"}
 MARGIN = 2

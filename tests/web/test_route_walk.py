@@ -33,7 +33,15 @@ from werkzeug.routing import AnyConverter
 from portal.db import Base, get_db
 from portal.extensions import csrf
 from tests.helpers import text
-from tests.web.route_world import ACTORS, World, account_token, build_world, unsubscribe_of
+from tests.web.route_world import (
+    ACTORS,
+    World,
+    account_token,
+    build_world,
+    unsubscribe_of,
+)
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 # --- what the walker must be told ----------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal import clock
@@ -12,6 +13,8 @@ from portal.events import merge_visitor, purge_expired, recent_items
 from portal.events.writer import EventWriter
 from portal.models import Event
 from tests.business_factories import make_account
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def row(kind="view", item=("support", 1), user_id=None, visitor="v" * 32, at=None):

@@ -3,7 +3,6 @@ against a local authorization server speaking the protocol (tests/unit/linking/f
 
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +12,8 @@ from connectors.freee.connector import AUTHORIZE_URL, TOKEN_URL, FreeeConnector
 from portal.linking import oauth
 from portal.linking.crypto import seal, unseal
 from tests.unit.linking.fake_oauth import CLIENT_ID, CLIENT_SECRET, running_freee, s256
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 REDIRECT = "http://portal.test/mypage/links/freee/callback"
 
@@ -72,15 +73,14 @@ def test_the_authorization_url_carries_the_client_state_and_challenge(fake):
 
 
 @pytest.mark.parametrize("method", ["client_secret_post", "client_secret_basic"])
-def test_the_code_is_exchanged_once_with_the_verifier(fake, method):
+def test_the_code_is_exchanged_once_with_the_verifier(fake, method, clock):
     client = client_for(fake, token_endpoint_auth_method=method)
     verifier = oauth.new_verifier()
     answer = authorize(client, verifier)
     assert answer["state"] == "st-1"
-    before = time.time()
     stored = oauth.exchange_code(client, answer["code"], REDIRECT, verifier)
     assert stored["access_token"] in fake.access_tokens and stored["refresh_token"] in fake.refresh_tokens
-    assert before + 3600 - 1 <= int(stored["expires_at"]) <= time.time() + 3600
+    assert int(stored["expires_at"]) == int(clock.timestamp()) + 3600
     assert fake.token_auth == ["basic" if method == "client_secret_basic" else "post"]
     assert fake.token_requests[0]["code_verifier"] == verifier
     with pytest.raises(oauth.OAuthError) as reused:
@@ -131,7 +131,7 @@ def test_token_credentials_keep_the_old_refresh_token_when_none_is_sent():
     assert not oauth.expired({"access_token": "a"}) and not oauth.expired({"expires_at": "bad"})
 
 
-def test_sealed_values_are_unreadable_and_expire():
+def test_sealed_values_are_unreadable_and_expire(clock):
     config = {"SECRET_KEY": "k"}
     token = seal(config, {"verifier": "secret-verifier"})
     assert "secret-verifier" not in token
@@ -139,5 +139,5 @@ def test_sealed_values_are_unreadable_and_expire():
     assert unseal({"SECRET_KEY": "other"}, token, max_age=60) is None
     assert unseal(config, token[:-4] + "AAAA", max_age=60) is None
     assert unseal(config, None, max_age=60) is None
-    time.sleep(1.1)
-    assert unseal(config, token, max_age=0) is None
+    clock.advance(seconds=61)
+    assert unseal(config, token, max_age=60) is None

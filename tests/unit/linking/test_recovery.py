@@ -5,7 +5,6 @@ real freee connector and a local authorization server + freee API, on SQLite and
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -19,6 +18,8 @@ from portal.models import ConnectionState, SyncOutcome
 from portal.sdk import AuthExpired, RateLimited
 from tests.business_factories import make_account, make_business
 from tests.unit.linking.fake_oauth import CLIENT_SECRET, running_freee
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 TODAY = date(2025, 6, 15)
 
@@ -70,7 +71,7 @@ def test_a_401_is_answered_by_refreshing_once_and_the_rotated_tokens_are_stored_
 
 
 def test_a_passed_expiry_is_refreshed_before_the_fetch(app, session, business, fake):
-    connection, first = linked(session, business, fake, expires_at=str(int(time.time()) - 5))
+    connection, first = linked(session, business, fake, expires_at=str(int(clock.timestamp()) - 5))
     run = run_sync(session, app, connection, TODAY)
     assert run.outcome is SyncOutcome.OK
     assert len(fake.token_requests) == 1

@@ -18,7 +18,7 @@ def main(db_url: str, smtp_port: str, instance: str, start_at: str) -> None:
                       "CONTENT_VERSION_MAX_AGE": 0, "NOTIFY_DIGEST_HOUR": 0}, instance_path=instance)
     with app.app_context():
         get_session().connection()  # connect before the start, so both start on equal terms
-        while time.time() < float(start_at):
+        while time.monotonic() < float(start_at):
             time.sleep(0.001)
         report = run_notify(get_session())
     print(json.dumps({"alerts": report.alerts, "pushes": report.push.messages, "digests": report.digest.sent,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from portal import clock
 from portal.clock import today
 from tests.factories import add_supports, support_record
@@ -15,6 +17,8 @@ from tests.unit.notify.helpers import (
     save_search,
     save_support,
 )
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def test_a_new_measure_matching_a_saved_search_becomes_one_inbox_item(app, session):
@@ -55,13 +59,15 @@ def test_measures_from_before_the_search_was_saved_are_not_alerted(app, session)
     assert old
 
 
-def test_a_changed_measure_is_told_again_but_an_unchanged_one_is_not(app, session):
+def test_a_changed_measure_is_told_again_but_an_unchanged_one_is_not(app, session, clock):
     user = add_user(session, "change@example.jp")
     save_search(session, user, "purpose=2")
     [support] = add_supports(session, support_record("販路開拓の補助金", purpose=[2], source_id="x1"))
     run(app)
+    clock.advance(hours=1)
     add_supports(session, support_record("販路開拓の補助金", purpose=[2], source_id="x1"))  # same content
     assert run(app).alerts == 0
+    clock.advance(hours=1)
     add_supports(session, support_record("販路開拓の補助金（第2回）", purpose=[2], source_id="x1"))
     assert run(app).alerts == 1
     assert [n.support_id for n in notifications(session, user)] == [support, support]

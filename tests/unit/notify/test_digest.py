@@ -1,5 +1,9 @@
 """The e-mail digest over real SMTP: daily vs weekly timing, nothing when nothing is new, content,
-and the one-click unsubscribe headers (RFC 8058)."""
+and the one-click unsubscribe headers (RFC 8058).
+
+Every test runs on the pinned clock (`clock`): it starts at whatever instant the run begins (under
+`make test`'s libfaketime runs, 06:59 and 07:00 JST among them) and reckons the digest hours from
+it, so no expectation depends on the hour the suite happens to run at."""
 
 from __future__ import annotations
 
@@ -14,10 +18,13 @@ from portal.ui import JST
 from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import add_user, notifications, run, save_search
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def upcoming(weekday: int, hour: int) -> datetime:
-    """The next moment (after now) that is `weekday` (0 = Monday) at `hour`:00 in Japan."""
-    local = datetime.now(JST).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    """The next moment, at least a day after the pinned now, that is `weekday` (0 = Monday) at
+    `hour`:00 in Japan."""
+    local = clock.now_jst().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     while local.weekday() != weekday:
         local += timedelta(days=1)
     return local.replace(hour=hour)
@@ -108,13 +115,17 @@ def test_nothing_new_sends_nothing_and_none_means_no_mail(app, session, mailbox,
     assert mailbox.to("none@example.jp") == []
 
 
-def test_items_read_in_the_inbox_are_left_out(app, session, mailbox, alerting):
-    user = alerting("reader@example.jp", "daily")
+def test_items_read_in_the_inbox_before_the_digest_hour_are_left_out(app, session, mailbox, alerting):
+    reader = alerting("reader@example.jp", "daily")
+    alerting("unread@example.jp", "daily")
     add_supports(session, support_record("読んだ補助金", purpose=[4]))
-    run(app, clock.now() - timedelta(days=1))  # stored yesterday, before the digest hour passed
+    wednesday_8 = upcoming(2, 8)
+    run(app, wednesday_8 - timedelta(hours=2))  # stored at 06:00, before the 07:00 digest hour
+    assert mailbox.messages == []
     session.expire_all()
-    for item in notifications(session, user):
-        session.get(Notification, item.id).read_at = clock.now()
+    for item in notifications(session, reader):
+        session.get(Notification, item.id).read_at = wednesday_8 - timedelta(hours=1)
     session.commit()
-    assert run(app, upcoming(2, 8)).digest.sent == 0
+    assert run(app, wednesday_8).digest.sent == 1
     assert mailbox.to("reader@example.jp") == []
+    assert len(mailbox.to("unread@example.jp")) == 1

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.clock import today
@@ -21,11 +22,13 @@ from tests.unit.notify.helpers import add_user, save_search, save_support
 from tests.unit.notify.push_service import Browser, PushService
 from tests.unit.notify.test_push import subscribe
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 USERS = 12
 
 
 def start_two(app, smtp_port: int) -> list[dict]:
-    start_at = time.time() + 2.5  # both processes are up and connected by then
+    start_at = time.monotonic() + 2.5  # both processes are up and connected by then (system-wide on Linux)
     command = [sys.executable, "-m", "tests.unit.notify.notify_process", app.config["DATABASE_URL"],
                str(smtp_port), app.instance_path, str(start_at)]
     processes = [subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

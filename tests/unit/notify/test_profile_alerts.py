@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from portal import clock
 from portal.models import BusinessInterest, BusinessMember
 from tests.business_factories import make_account, make_business
 from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import notifications, run
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def business_with_interest(session, email: str, prefecture: str, purpose: int | None, number: str):

@@ -3,16 +3,18 @@ payload that decrypts with the subscription's keys, one push per run, gone subsc
 
 from __future__ import annotations
 
-import time
-
+import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.db import get_session
 from portal.models import PushSubscription
 from portal.notify.push import application_server_key, save_subscription
 from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import add_user, run, save_search
 from tests.unit.notify.push_service import Browser, PushService, verify_vapid
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def subscribe(app, user_id: int, browser: Browser) -> None:
@@ -40,7 +42,7 @@ def test_push_reaches_the_subscription_encrypted_and_signed(app, session):
             assert key == application_server_key(app)
         assert claims["aud"] == service.url
         assert claims["sub"].startswith("mailto:")
-        assert claims["exp"] > time.time()
+        assert claims["exp"] > clock.timestamp()
         payload = browser.decrypt(request.body)
         assert payload["title"] == "海外展開のための補助金"
         assert payload["url"] == f"/supports/{support}"

@@ -15,6 +15,8 @@ from portal.recommend.interests import replace_interests
 from tests.business_factories import make_business
 from tests.factories import add_supports, support_record
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def payload(**scores) -> dict:
     figures = {
