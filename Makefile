@@ -9,7 +9,7 @@ GBIZID_STANDIN ?= 1
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test install test-install browser bench clean preprint
+.PHONY: run test install test-install browser faketime bench clean preprint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,21 +30,33 @@ run: install
 	$(BIN)/portal db upgrade
 	$(BIN)/portal seed
 	@echo "ポータルを http://$(HOST):$(PORT)/ で起動します（停止は Ctrl+C）"
-	PORTAL_GBIZID_STANDIN=$(GBIZID_STANDIN) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	PORTAL_GBIZID_STANDIN=$(GBIZID_STANDIN) PORTAL_PUBLIC_URL=$${PORTAL_PUBLIC_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - \
+		--control-socket $${PORTAL_INSTANCE_PATH:-instance}/gunicorn-$(PORT).ctl wsgi:app
 
 # The example application site プレプリント (examples/preprint/), next to `make run` in another terminal.
 PREPRINT_PORT ?= 8001
 preprint: install
 	@echo "見本の申請サイト（プレプリント）を http://127.0.0.1:$(PREPRINT_PORT)/ で起動します（停止は Ctrl+C）"
 	PORTAL_URL=$${PORTAL_URL:-http://127.0.0.1:$(PORT)} CLIENT_ID=$${CLIENT_ID:-preprint-demo} \
-		$(BIN)/gunicorn --workers 1 --threads 4 --bind 127.0.0.1:$(PREPRINT_PORT) 'examples.preprint:create_app()'
+		$(BIN)/gunicorn --workers 1 --threads 4 --bind 127.0.0.1:$(PREPRINT_PORT) --no-control-socket \
+		'examples.preprint:create_app()'
 
 browser:
 	@scripts/ensure-browser.sh $(BIN)
 
-test: test-install browser
-	$(BIN)/python -m pytest
+faketime:
+	@scripts/ensure-faketime.sh
+
+# Tests run in random order. The seed is printed first; `make test SEED=N` replays that order.
+ifeq ($(SEED),)
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+
+test: test-install browser faketime
+	@echo "テストの実行順: SEED=$(SEED)（同じ順でやり直すには make test SEED=$(SEED)）"
+	$(BIN)/python -m pytest -p randomly --randomly-seed=$(SEED)
+	@scripts/test-instants.sh -p randomly --randomly-seed=$(SEED)
 
 bench: install
 	$(BIN)/python scripts/bench.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import sys
 from email.message import EmailMessage
@@ -22,11 +23,31 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
+_LINK = re.compile(r"https?://[^\s<>「」（）()、。]+")
+
+
+def console_text(message: EmailMessage) -> str:
+    """The mail as a person reads it: the headers that matter and the decoded text, each link on a
+    line of its own so that a terminal makes it clickable and nothing runs into it."""
+    body = message.get_body(preferencelist=("plain",))
+    content = body.get_content() if body is not None else ""
+    lines = []
+    for line in content.splitlines():
+        links = _LINK.findall(line)
+        rest = " ".join(_LINK.sub(" ", line).split())
+        if links and rest:
+            lines.extend([rest, *links])
+        else:
+            lines.append(line)
+    headers = [f"{name}: {message[name]}" for name in ("To", "Subject", "List-Unsubscribe") if message[name]]
+    return "\n".join(["----- メール（MAIL_SERVER が未設定のため、送らずに表示しています） -----", *headers, "",
+                      *lines, "-----"])
+
+
 def send_message(message: EmailMessage) -> None:
     config = current_app.config
     if not config.get("MAIL_SERVER"):
-        print(f"----- e-mail (no MAIL_SERVER set; printed instead) -----\n{message}\n-----",
-              file=sys.stdout, flush=True)
+        print(console_text(message), file=sys.stdout, flush=True)
         return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], int(config["MAIL_PORT"]),

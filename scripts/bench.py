@@ -158,7 +158,7 @@ def serve(env: dict[str, str], workers: int):
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+         f"127.0.0.1:{port}", "--log-level", "warning", "--no-control-socket", "wsgi:app"], cwd=ROOT, env=env)
     try:
         deadline = time.time() + 60
         while True:

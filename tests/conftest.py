@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from portal import create_app
@@ -150,6 +151,25 @@ def db_url(request, fresh_database_url) -> str:
     return fresh_database_url(request.param)
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept across the test session's apps: every test builds an app of its own,
+    and compiling the same templates again for each was a fifth of the suite's time. Jinja checks
+    each template's source checksum before it reuses the code."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 def make_test_app(db_url: str, instance: Path, smtp_port: int | None = None, **overrides):
     config = {
         "TESTING": True,
@@ -164,7 +184,9 @@ def make_test_app(db_url: str, instance: Path, smtp_port: int | None = None, **o
         "CONTENT_VERSION_MAX_AGE": 0,
         **overrides,
     }
-    return create_app(config, instance_path=instance)
+    app = create_app(config, instance_path=instance)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
 
 
 _migrated: set[str] = set()

@@ -2,7 +2,7 @@
 
 Order matters: alerts are stored (claimed) first and committed, then pushed, then gathered into
 digests; each step claims in the database before it sends, so a crash can lose a message but never
-repeat one. Links in mails and pushes are made absolute with `PUBLIC_URL` (or `SERVER_NAME`).
+repeat one. Links in mails and pushes are made absolute on `PUBLIC_URL` (portal/public_url.py).
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.notify.alerts import find_alerts, store_alerts
 from portal.notify.digest import DigestReport, send_digests
 from portal.notify.push import PushReport, send_pushes
+from portal.public_url import public_request_context
 from portal.ui import JST
 
 
@@ -33,21 +34,12 @@ class NotifyReport:
                 f"まとめメール: 送信 {self.digest.sent} 通、失敗 {self.digest.failed} 通"]
 
 
-def public_url(app: Flask) -> str:
-    config = app.config
-    if config.get("PUBLIC_URL"):
-        return config["PUBLIC_URL"]
-    if config.get("SERVER_NAME"):
-        return f"{config.get('PREFERRED_URL_SCHEME', 'http')}://{config['SERVER_NAME']}"
-    return "http://127.0.0.1:8000"
-
-
 def run_notify(session: Session, now: datetime | None = None) -> NotifyReport:
     """Runs inside an app context; sets up a request context so that `url_for` can build links."""
     app = current_app._get_current_object()
     now = now or clock.now()
     lookback = timedelta(days=int(app.config.get("NOTIFY_LOOKBACK_DAYS", 7)))
-    with app.test_request_context("/", base_url=public_url(app)):
+    with public_request_context(app):
         alerts = find_alerts(session, now, now.astimezone(JST).date(), lookback)
         new = store_alerts(session, alerts, now)
         session.commit()

@@ -41,6 +41,7 @@ from portal.models import (
     OAuthToken,
     User,
 )
+from portal.oauth.redirects import redirect_uri_allowed
 from portal.oauth.scopes import ALL_SCOPES, split_scope
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -74,7 +75,7 @@ class Client(ClientMixin):
         return list_to_scope(split_scope(scope))
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.row.redirect_uris
+        return redirect_uri_allowed(self.row.redirect_uris, redirect_uri)
 
     def check_client_secret(self, client_secret: str) -> bool:
         return self.row.secret_hash is not None and hmac.compare_digest(self.row.secret_hash, digest(client_secret))

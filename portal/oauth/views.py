@@ -30,9 +30,28 @@ bp = Blueprint("oauth", __name__)
 
 ERROR_MESSAGES = {
     "invalid_client": "この申請サイトはポータルに登録されていないか、利用が停止されています。",
-    "invalid_request": "申請サイトからの依頼の内容に誤りがあります（戻り先のアドレスが登録されたものと違うなど）。",
+    "invalid_request": "申請サイトからの依頼の内容に誤りがあります。",
+    "invalid_scope": "申請サイトが、このポータルでは渡せない種類の情報を求めています。",
     "unsupported_response_type": "申請サイトからの依頼の形式に、このポータルは対応していません。",
 }
+
+#: Causes that Authlib and the portal name in an error's description, explained for a person.
+DESCRIPTION_MESSAGES = (
+    ("redirect uri", "申請サイトが指定した戻り先のアドレスは、この申請サイトの登録にありません。"
+                     "申請サイトの運営者は、ポータルの職員に戻り先のアドレス（リダイレクトURI）の登録を依頼してください。"),
+    ("pkce", "申請サイトからの依頼に、安全のための確認（PKCE S256）が付いていません。申請サイトの設定を確認してください。"),
+    ("client id", "申請サイトからの依頼に、申請サイトの識別子（client_id）がありません。"),
+    ("response type", "申請サイトからの依頼の形式に、このポータルは対応していません。"),
+)
+
+
+def explain(error: OAuth2Error) -> str:
+    """The Japanese sentence shown to a person for an OAuth error (the technical code follows it)."""
+    description = (error.description or "").lower().replace("_", " ")
+    for cause, message in DESCRIPTION_MESSAGES:
+        if cause in description:
+            return message
+    return ERROR_MESSAGES.get(error.error, ERROR_MESSAGES["invalid_request"])
 
 
 def may_share(session: Session, user: User) -> bool:
@@ -73,7 +92,7 @@ def _refused(error: OAuth2Error) -> Response:
     if error.redirect_uri:
         return oauth_server().handle_error_response(None, error)
     return render("oauth/error.html", http_status=400,
-                  message=ERROR_MESSAGES.get(error.error, ERROR_MESSAGES["invalid_request"]),
+                  message=explain(error),
                   detail=f"{error.error}: {error.description}" if error.description else error.error)
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from portal import taxonomy
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 SUPPORTS_FILE = Path(__file__).resolve().parents[2] / "portal" / "demo" / "supports.json"
 
 TEXT_FIELDS = ("id", "title", "subtitle", "summary", "body", "target", "usage", "inquiry",

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from portal.db import get_session
 from portal.models import AgencyKind, SupportAgency
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 FIXTURE = Path(__file__).resolve().parents[2] / "connectors" / "agency" / "fixtures" / "agencies.csv"
 HEADER = "認定番号,機関名,種別,認定日,有効期限,都道府県,所在地,電話番号,ウェブサイト,得意分野,対応地域\n"
 GOOD = ("209914000001,さくら税理士事務所,税理士,2024-04-01,2029-03-31,神奈川県,神奈川県横浜市西区1-1,045-000-0000,"

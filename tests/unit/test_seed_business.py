@@ -24,6 +24,8 @@ from portal.models import (
 from portal.seed import seed_accounts
 from tests.business_factories import make_account
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 COUNTED = (Business, FinancialPeriod, Shareholder, Officer, Office, ValueChange, ValueSource, SupportAgency,
            AgencyMember)
 

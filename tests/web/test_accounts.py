@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import select
 
 from portal.accounts.services import create_user
 from portal.models import AuditEvent, User
 from tests.helpers import submit, text
+
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 PASSWORD = "hikari-no-michi-42"
 

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import portal
-
 from tests.helpers import submit, text
 from tests.web.test_accounts import login, make_user
 
@@ -29,7 +28,8 @@ def entries(page: str) -> list[str]:
     return re.findall(r'<h2 class="result__title"><a href="[^"]*">([^<]+)</a></h2>', page)
 
 
-def test_a_saved_search_and_a_new_matching_measure_reach_the_inbox_and_the_digest(app, client, mailbox, tmp_path):
+def test_a_saved_search_and_a_new_matching_measure_reach_the_inbox_and_the_digest(app, client, mailbox, tmp_path,
+                                                                                   clock):
     app.config["NOTIFY_DIGEST_HOUR"] = 0  # a daily digest is due at any hour of the test
     make_user(app, email="alert@example.jp")
     login(client, email="alert@example.jp")
@@ -39,6 +39,7 @@ def test_a_saved_search_and_a_new_matching_measure_reach_the_inbox_and_the_diges
                    {"kind": "support", "name": "設備投資の制度", "query": f"purpose={purpose}"}, action="/mylist/searches")
     assert saved.status_code == 303
 
+    clock.advance(minutes=5)  # the measure arrives after the search was saved
     runner = app.test_cli_runner()
     imported = runner.invoke(args=["import", "supports", path, "--format", "demo"])
     assert imported.exit_code == 0, imported.output

@@ -24,6 +24,8 @@ from tests.business_factories import (
 from tests.helpers import csrf_from, text
 from tests.web.test_accounts import login
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 HX = {"HX-Request": "true", "HX-Target": "results"}
 KEYS = ["sales_growth", "operating_margin", "labor_productivity", "ebitda_debt_ratio", "working_capital_months",
         "equity_ratio"]

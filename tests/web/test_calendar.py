@@ -15,7 +15,7 @@ from tests.factories import add_supports, support_record
 from tests.helpers import submit, text
 from tests.web.test_accounts import login, make_user
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def unfold(body: str) -> list[str]:

@@ -19,6 +19,8 @@ from tests.helpers import csrf_from, text
 from tests.oauth_helpers import REDIRECT, https_client, make_site, pkce_pair
 from tests.web.route_world import World, build_world, unsubscribe_of
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 MARKUP = "<script>alert(1)</script>"
 
 

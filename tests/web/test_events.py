@@ -12,6 +12,8 @@ from tests.factories import add_cases, add_supports, case_record, support_record
 from tests.helpers import csrf_from, text
 from tests.web.test_accounts import login, make_user
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.fixture(autouse=True)
 def write_at_once(app):

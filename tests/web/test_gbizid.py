@@ -21,10 +21,19 @@ from werkzeug.serving import make_server
 from portal import store
 from portal.gbizid import services
 from portal.gbizid_standin import protocol
-from portal.models import AuditEvent, Business, BusinessMember, ExternalIdentity, MemberRole, User
+from portal.models import (
+    AuditEvent,
+    Business,
+    BusinessMember,
+    ExternalIdentity,
+    MemberRole,
+    User,
+)
 from tests.business_factories import make_account, make_business
 from tests.helpers import csrf_from, text
 from tests.web.test_accounts import login as password_login
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 SECRET = "standin-client-secret-for-tests"
 MINATO = "7123456789012"

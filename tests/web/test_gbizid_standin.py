@@ -21,6 +21,8 @@ from joserfc.jwk import KeySet
 from portal.gbizid_standin import keys, protocol
 from tests.helpers import text
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 SECRET = "standin-secret-for-protocol-tests"
 CALLBACK = "http://portal.test/account/gbizid/callback"
 VERIFIER = "a-code-verifier-of-at-least-forty-three-characters-0123456789"

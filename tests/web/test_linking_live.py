@@ -13,12 +13,21 @@ import requests
 from sqlalchemy import func, select
 
 from portal.linking.crypto import decrypt_credentials
-from portal.models import AuditEvent, Connection, ConnectionState, FinancialPeriod, ProposedChange, SyncRun
+from portal.models import (
+    AuditEvent,
+    Connection,
+    ConnectionState,
+    FinancialPeriod,
+    ProposedChange,
+    SyncRun,
+)
 from tests.business_factories import make_account
 from tests.helpers import submit, text
 from tests.unit.linking.fake_oauth import CLIENT_ID, CLIENT_SECRET, running_freee, s256
 from tests.web.test_accounts import login
 from tests.web.test_linking_pages import LINKS, pending, sign_in
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 FREEE = "/mypage/links/freee/link"
 ETAX = "/mypage/links/etax/link"

@@ -6,11 +6,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.models import Business, Connection, ConnectionState, Decision, ProposedChange
+from portal.models import (
+    Business,
+    Connection,
+    ConnectionState,
+    Decision,
+    ProposedChange,
+)
 from portal.plugins import connectors
 from tests.business_factories import make_account, signed_in_owner
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 MINATO = "7123456789012"  # in the gBizINFO sandbox fixture
 LINKS = "/mypage/links"

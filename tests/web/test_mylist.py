@@ -13,7 +13,7 @@ from tests.factories import add_cases, add_supports, case_record, support_record
 from tests.helpers import csrf_from, text
 from tests.web.test_accounts import PASSWORD, login, make_user
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from portal.clock import today
 from tests.factories import add_cases, add_supports, case_record, support_record
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from portal.news.demo import load_demo_news
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login, make_user
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

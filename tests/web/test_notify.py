@@ -12,7 +12,7 @@ from portal.notify.settings import unsubscribe_token
 from tests.helpers import csrf_from, submit, text
 from tests.web.test_accounts import login, make_user
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def add_notifications(session, user_id: int, *titles: str) -> list[int]:

@@ -19,6 +19,8 @@ from tests.oauth_helpers import (
     tokens_for,
 )
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 PROFILE, FINANCIALS, BENCHMARK = "business.profile:read", "business.financials:read", "business.benchmark:read"
 OFFICERS, OFFICES = "business.officers:read", "business.offices:read"
 

@@ -18,6 +18,8 @@ from tests.oauth_helpers import (
 )
 from tests.web.test_accounts import login
 
+pytestmark = pytest.mark.usefixtures("clock")
+
 PROFILE, FINANCIALS = "business.profile:read", "business.financials:read"
 
 

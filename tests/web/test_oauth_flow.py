@@ -12,7 +12,12 @@ from sqlalchemy import select, update
 
 from portal.models import OAuthAuthorizationCode, OAuthConsent, OAuthToken
 from portal.oauth.scopes import ALL_SCOPES
-from tests.business_factories import PASSWORD, make_account, make_business, signed_in_owner
+from tests.business_factories import (
+    PASSWORD,
+    make_account,
+    make_business,
+    signed_in_owner,
+)
 from tests.helpers import csrf_from, text
 from tests.oauth_helpers import (
     REDIRECT,
@@ -29,6 +34,8 @@ from tests.oauth_helpers import (
     tokens_for,
 )
 from tests.web.test_accounts import login
+
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 @pytest.fixture

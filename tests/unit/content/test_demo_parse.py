@@ -13,6 +13,8 @@ from portal.content.records import ImportFormatError
 
 from .fixtures import ROOT, load
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 SUPPORTS = ROOT / "portal" / "demo" / "supports.json"
 CASES = ROOT / "portal" / "demo" / "cases.json"
 TODAY = date(2026, 4, 1)

@@ -14,7 +14,7 @@ from portal.events.writer import EventWriter
 from portal.models import Event
 from tests.business_factories import make_account
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def row(kind="view", item=("support", 1), user_id=None, visitor="v" * 32, at=None):

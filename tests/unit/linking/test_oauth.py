@@ -13,7 +13,7 @@ from portal.linking import oauth
 from portal.linking.crypto import seal, unseal
 from tests.unit.linking.fake_oauth import CLIENT_ID, CLIENT_SECRET, running_freee, s256
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 REDIRECT = "http://portal.test/mypage/links/freee/callback"
 

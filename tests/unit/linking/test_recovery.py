@@ -19,7 +19,7 @@ from portal.sdk import AuthExpired, RateLimited
 from tests.business_factories import make_account, make_business
 from tests.unit.linking.fake_oauth import CLIENT_SECRET, running_freee
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 TODAY = date(2025, 6, 15)
 

@@ -32,7 +32,7 @@ from portal.plugins import connectors
 from portal.sdk import Connector, ConnectorError, FinancialPeriodRecord, ProfileRecord
 from tests.business_factories import make_account, make_business
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 TODAY = date(2026, 11, 27)
 MINATO = "7123456789012"  # in the gBizINFO sandbox fixture

@@ -6,6 +6,8 @@ import pytest
 
 from portal.content.status import derive_status
 
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+
 TODAY = date(2026, 11, 27)
 
 

@@ -18,7 +18,7 @@ from tests.unit.notify.helpers import (
     save_support,
 )
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def test_a_new_measure_matching_a_saved_search_becomes_one_inbox_item(app, session):

@@ -18,7 +18,7 @@ from portal.ui import JST
 from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import add_user, notifications, run, save_search
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def upcoming(weekday: int, hour: int) -> datetime:
@@ -129,3 +129,15 @@ def test_items_read_in_the_inbox_before_the_digest_hour_are_left_out(app, sessio
     assert run(app, wednesday_8).digest.sent == 1
     assert mailbox.to("reader@example.jp") == []
     assert len(mailbox.to("unread@example.jp")) == 1
+
+
+def test_links_in_the_digest_follow_the_configured_public_url(app, session, mailbox, alerting):
+    app.config["PUBLIC_URL"] = "http://127.0.0.1:18101"  # what `make run PORT=18101` sets
+    alerting("port@example.jp", "daily")
+    [support] = add_supports(session, support_record("港の補助金", purpose=[4]))
+    assert run(app, upcoming(2, 8)).digest.sent == 1
+    [message] = mailbox.to("port@example.jp")
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert f"http://127.0.0.1:18101/supports/{support}" in body
+    assert "http://127.0.0.1:18101/unsubscribe/" in body and "portal.test" not in body
+    assert str(message["List-Unsubscribe"]).strip().startswith("<http://127.0.0.1:18101/unsubscribe/")

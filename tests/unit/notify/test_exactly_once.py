@@ -22,7 +22,7 @@ from tests.unit.notify.helpers import add_user, save_search, save_support
 from tests.unit.notify.push_service import Browser, PushService
 from tests.unit.notify.test_push import subscribe
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 USERS = 12
 

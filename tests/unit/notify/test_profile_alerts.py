@@ -14,7 +14,7 @@ from tests.business_factories import make_account, make_business
 from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import notifications, run
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def business_with_interest(session, email: str, prefecture: str, purpose: int | None, number: str):

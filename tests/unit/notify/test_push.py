@@ -14,7 +14,7 @@ from tests.factories import add_supports, support_record
 from tests.unit.notify.helpers import add_user, run, save_search
 from tests.unit.notify.push_service import Browser, PushService, verify_vapid
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 def subscribe(app, user_id: int, browser: Browser) -> None:

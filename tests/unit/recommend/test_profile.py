@@ -15,7 +15,7 @@ from portal.recommend.interests import InvalidInterest, interests_of, replace_in
 from tests.business_factories import make_business
 from tests.factories import add_supports, support_record
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 
 
 @pytest.fixture

@@ -11,7 +11,14 @@ from portal import store
 from portal.errors import Forbidden
 from portal.models import AgencyKind, BusinessAgencyLink, Role, SupportAgency
 from portal.records import SupportAgencyRecord
-from tests.business_factories import VALID_NUMBERS, make_account, make_agency, make_business
+from tests.business_factories import (
+    VALID_NUMBERS,
+    make_account,
+    make_agency,
+    make_business,
+)
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 RECORD = SupportAgencyRecord(
     certification_number="１０９９ １３００ ０１０１", name="株式会社みらい経営支援センター", kind="コンサルティング会社",

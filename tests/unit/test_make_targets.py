@@ -1,0 +1,34 @@
+"""What `make run` and `make preprint` start, read from `make -n` (the commands a newcomer's make
+would run): mail links follow the address `make run` serves on, and the two servers never share
+gunicorn's control socket (gunicorn 27 puts one in the home folder unless told otherwise)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def planned(*args: str) -> str:
+    """The gunicorn command of a make target, with continuation lines joined."""
+    out = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    joined = out.replace("\\\n", " ")
+    [line] = [line for line in joined.splitlines() if "gunicorn" in line and "--bind" in line]
+    return line
+
+
+def test_make_run_on_another_port_puts_that_address_in_mail_links():
+    command = planned("run", "PORT=18101", "HOST=127.0.0.1")
+    assert "--bind 127.0.0.1:18101" in command
+    assert "PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://127.0.0.1:18101}" in command
+
+
+def test_make_run_and_make_preprint_never_share_a_control_socket():
+    run = planned("run", "PORT=18101")
+    preprint = planned("preprint", "PREPRINT_PORT=18102", "PORT=18101")
+    sockets = [re.search(r"--control-socket (\S+)", command) for command in (run, preprint)]
+    assert sockets[0] is not None and "18101" in sockets[0].group(1)
+    assert sockets[1] is None and "--no-control-socket" in preprint
+    assert "PORTAL_URL=${PORTAL_URL:-http://127.0.0.1:18101}" in preprint and "127.0.0.1:18102" in preprint
