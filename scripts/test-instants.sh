@@ -5,8 +5,11 @@
 # digest hour on a weekday, a Sunday at 23:59, the last day of a month, 29 February, New Year's Eve
 # at 23:59 JST, and once with the machine in Los Angeles, where the date is not Japan's.
 #
-# Each instant is "TZ|local time in that TZ|what it is"; two run at a time. On SQLite only, since
-# PostgreSQL's server clock is not faked (the portal keeps every "now" on the Python side).
+# Each instant is "TZ|local time in that TZ|what it is"; two run at a time. Tests on the pinned clock
+# (tests/clock.py) start exactly at the instant (PORTAL_TEST_INSTANT); everything else reads the
+# machine's clock, which libfaketime sets to the instant when the run starts and lets tick — by an
+# offset, so that every process of the run (workers, subprocesses) shares one clock. On SQLite
+# only, since PostgreSQL's server clock is not faked (the portal keeps every "now" on the Python side).
 # Usage: scripts/test-instants.sh [pytest options, e.g. -p randomly -p "randomly_seed=N"]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +31,11 @@ logs=$(mktemp -d)
 run_one() {
   local index=$1 spec=$2 tz when what
   IFS='|' read -r tz when what <<<"$spec"
+  local instant offset
+  instant=$(TZ="$tz" date -d "$when" +%s)
+  offset=$(( instant - $(date +%s) ))
   TZ="$tz" PYTHONPATH=tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 PORTAL_TEST_BACKENDS=sqlite \
-    faketime -f "@$when" "$python" -m pytest -q -m instants -p no:cacheprovider "${@:3}" \
+    PORTAL_TEST_INSTANT="$instant" faketime -f "+${offset}" "$python" -m pytest -q -m instants "${@:3}" \
     >"$logs/$index.log" 2>&1
   echo $? >"$logs/$index.rc"
 }
@@ -52,7 +58,7 @@ for index in "${!instants[@]}"; do
     failed=1
     echo "  FAIL  $what — TZ=$tz $when"
     grep -E "^(FAILED|ERROR)|passed|failed" "$logs/$index.log" | tail -n 20 | sed 's/^/        /'
-    echo "        (再現: TZ=$tz PYTHONPATH=tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 PORTAL_TEST_BACKENDS=sqlite faketime -f '@$when' $python -m pytest -m instants)"
+    echo "        (再現: TZ=$tz PYTHONPATH=tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 PORTAL_TEST_BACKENDS=sqlite PORTAL_TEST_INSTANT=\$(TZ=$tz date -d '$when' +%s) faketime -f '@$when' $python -m pytest -m instants $*)"
   fi
 done
 rm -rf "$logs"

@@ -1,15 +1,17 @@
 """The `clock` fixture: the portal's clock stopped at one instant for the length of a test.
 
 time-machine moves `datetime.now`, `time.time` and their relatives for the whole process, so the
-portal's `portal.clock`, itsdangerous, Fernet and Authlib all read the pinned instant. By default a
-test starts at the moment it begins (the machine's, or libfaketime's when `make test` runs the
-time-sensitive tests at chosen instants): a test whose outcome must not depend on the hour takes
-that instant as it comes and reckons from `clock.now()`. A test that does depend on the hour, the
+portal's `portal.clock`, itsdangerous, Fernet and Authlib all read the pinned instant. A test starts
+at the moment it begins, or — when `make test` runs the time-sensitive tests again at chosen
+instants (scripts/test-instants.sh sets `PORTAL_TEST_INSTANT`, and libfaketime moves the machine's
+clock for everything unpinned) — exactly at that instant: a test whose outcome must not depend on
+the hour takes the instant as it comes and reckons from `clock.now()`. A test that does depend on the hour, the
 weekday or the month sets it with `clock.set_jst(...)` and says so in its name.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -52,7 +54,12 @@ class PinnedClock:
         return self.now()
 
 
+def starting_instant() -> datetime:
+    forced = os.environ.get("PORTAL_TEST_INSTANT")
+    return datetime.fromtimestamp(float(forced), UTC) if forced else datetime.now(UTC)
+
+
 @pytest.fixture
 def clock():
-    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+    with time_machine.travel(starting_instant(), tick=False) as traveller:
         yield PinnedClock(traveller)

@@ -22,15 +22,17 @@ from tests.unit.notify.helpers import add_user, save_search, save_support
 from tests.unit.notify.push_service import Browser, PushService
 from tests.unit.notify.test_push import subscribe
 
-pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
+pytestmark = pytest.mark.instants
 
 USERS = 12
 
 
-def start_two(app, smtp_port: int) -> list[dict]:
-    start_at = time.monotonic() + 2.5  # both processes are up and connected by then (system-wide on Linux)
+def start_two(app, smtp_port: int, now) -> list[dict]:
+    """Both processes run `portal notify` at the test's pinned `now`, as two workers of one deployment
+    share one clock; they start together on the system-wide monotonic clock."""
+    start_at = time.monotonic() + 2.5  # both processes are up and connected by then
     command = [sys.executable, "-m", "tests.unit.notify.notify_process", app.config["DATABASE_URL"],
-               str(smtp_port), app.instance_path, str(start_at)]
+               str(smtp_port), app.instance_path, str(start_at), now.isoformat()]
     processes = [subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(2)]
     results = []
@@ -41,7 +43,7 @@ def start_two(app, smtp_port: int) -> list[dict]:
     return results
 
 
-def test_two_processes_at_once_send_everything_exactly_once(app, session, mailbox, smtp_server):
+def test_two_processes_at_once_send_everything_exactly_once(app, session, mailbox, smtp_server, clock):
     with app.app_context():
         application_server_key(app)  # the key exists before the race, as after any first page view
     users = [add_user(session, f"race{n}@example.jp", "daily") for n in range(USERS)]
@@ -58,7 +60,7 @@ def test_two_processes_at_once_send_everything_exactly_once(app, session, mailbo
         for user in users:
             save_support(session, user, second)
 
-        results = start_two(app, smtp_server.port)
+        results = start_two(app, smtp_server.port, clock.now())
 
         assert sum(r["failed"] for r in results) == 0
         expected_alerts = USERS * 3  # two measures matching the search, one deadline reminder
@@ -70,7 +72,7 @@ def test_two_processes_at_once_send_everything_exactly_once(app, session, mailbo
         assert Counter(m["To"] for m in mailbox.messages) == Counter(f"race{n}@example.jp" for n in range(USERS))
         assert session.scalar(select(func.count(NotificationDelivery.id))) == USERS
 
-        again = start_two(app, smtp_server.port)  # and once more: nothing at all
+        again = start_two(app, smtp_server.port, clock.now())  # and once more: nothing at all
         assert all(r == {"alerts": 0, "pushes": 0, "digests": 0, "failed": 0} for r in again)
         assert len(service.received) == USERS and len(mailbox.messages) == USERS
     assert first
