@@ -158,12 +158,12 @@ def test_live_agency_linking_is_offered_only_once_the_operator_set_the_list_addr
     assert 'value="live"' in page and "運営者が取得先などの設定をしたときに" not in page
 
 
-def test_the_sandbox_links_the_agency_whose_number_was_typed(client, session):
+def test_the_sandbox_links_the_agency_whose_number_was_typed(client, session, clock):
     """支援機関を探す opens the consent page with the 認定番号 filled in; the sandbox uses it too."""
     from connectors.agency.connector import sandbox_agencies, sandbox_number
 
     _user, business = signed_in_owner(client, session)
-    untyped = sandbox_number(business.corporate_number, sandbox_agencies(), date.today())
+    untyped = sandbox_number(business.corporate_number, sandbox_agencies(), clock.today())
     assert untyped != "109927000103", "without the typed number the sandbox would pick another agency"
     page = text(client.get("/mypage/links/agency/link?certification_number=109927000103"))
     assert 'value="109927000103"' in page and 'value="live"' not in page
