@@ -39,8 +39,7 @@ def send_message(message: EmailMessage) -> None:
     """The SMTP conversation itself (what the worker does); prints the mail when no server is set."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
-        print(f"----- e-mail (no MAIL_SERVER set; printed instead) -----\n{message}\n-----",
-              file=sys.stdout, flush=True)
+        print(console_text(message), file=sys.stdout, flush=True)
         return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
@@ -50,6 +49,13 @@ def send_message(message: EmailMessage) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def console_text(message: EmailMessage) -> str:
+    """The mail as a person reads it (decoded headers and body), for the console of a demo."""
+    headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject", "Date") if message[name])
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return f"----- e-mail (no MAIL_SERVER set; printed instead) -----\n{headers}\n\n{body}\n-----"
 
 
 def queue_message(session: Session, message: EmailMessage) -> int | None:

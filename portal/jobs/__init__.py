@@ -38,8 +38,14 @@ TASK_MODULES = (
     "portal.jobs.housekeeping",  # finished jobs (slot purge)
 )
 
-__all__ = ["SLOTS", "TASK_MODULES", "UnknownTask", "enqueue", "init_app", "inline", "periodic", "queue_health",
+__all__ = ["SLOTS", "TASK_MODULES", "UnknownTask", "enqueue", "init_app", "inline", "load_tasks", "periodic", "queue_health",
            "queue_of", "task"]
+
+
+def load_tasks() -> None:
+    """Imports every module of `TASK_MODULES`, which declares their tasks."""
+    for module in TASK_MODULES:
+        importlib.import_module(module)
 
 
 def init_app(app: Flask) -> None:
@@ -47,7 +53,6 @@ def init_app(app: Flask) -> None:
     from portal.jobs import queue
     from portal.jobs.health import bp
 
-    for module in TASK_MODULES:
-        importlib.import_module(module)
+    load_tasks()
     queue.init_queue(app)
     app.register_blueprint(bp)
