@@ -4,7 +4,7 @@ The same code runs a job in a worker thread, in a command with `--inline` and, i
 in the web process right after the request's commit. The handler gets a fresh `Session` (never the
 request's scoped one, which the request is still using) and runs inside the application's context,
 so `current_app` and templates work; it may commit as it goes (claims before sending) and whatever it
-leaves uncommitted is committed when it returns. An exception rolls that back and, while attempts
+leaves uncommitted is committed when it returns, in one transaction with the job's `done`. An exception rolls that back and, while attempts
 are left, schedules the job again after the task's back-off.
 """
 
@@ -59,7 +59,7 @@ def execute(app: Flask, job_id: int, worker: str) -> str | None:
             if spec is None:
                 raise ledger.UnknownTask(f"no job task is named {job.name!r} (was it renamed or removed?)")
             spec.handler(session, **job.payload)
-            session.commit()
+            done = ledger.complete(session, job.id, worker)  # the handler's last writes and `done`, one commit
         except Exception as error:  # noqa: BLE001 — recorded on the job; the worker goes on
             session.rollback()
             log.exception("job %s %s failed (attempt %s of %s)", job.id, job.name, job.attempts, job.max_attempts)
@@ -70,6 +70,7 @@ def execute(app: Flask, job_id: int, worker: str) -> str | None:
 
             dispatch(app, job.id, retry_at)
             return "pending"
-        ledger.complete(session, job.id, worker)
+        if not done:  # the lease ran out and the sweep gave the job to another worker meanwhile
+            log.warning("job %s %s finished after another worker took it over", job.id, job.name)
         log.info("job %s %s done in %.2fs", job.id, job.name, time.monotonic() - started)
         return "done"
