@@ -71,8 +71,13 @@ def make_huey(url: str, name: str, instance_path: str) -> Huey | None:
     if backend == "redis":
         return RedisHuey(name, url=url, results=False)
     if backend == "postgresql":
+        import psycopg
+
         dsn = "postgresql://" + url.split("://", 1)[1]
-        return PostgresHuey(name, dsn=dsn, results=False)
+        try:
+            return PostgresHuey(name, dsn=dsn, results=False)
+        except psycopg.errors.UniqueViolation:  # two processes creating Huey's tables at the same moment
+            return PostgresHuey(name, dsn=dsn, results=False)
     filename = url[len("sqlite:///"):] if url else str(Path(instance_path) / "queue.sqlite3")
     return Huey(name, storage_class=EmbeddedStorage, filename=filename, results=False)
 

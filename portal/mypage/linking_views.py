@@ -256,7 +256,7 @@ def _after_first_sync(session: Session, info: ConnectorInfo, connection: Connect
     session.commit()
     state, run = first_sync_state(session, connection)
     if state == "waiting" or run is None:
-        flash(f"{info.connector.title}と連携しました。データを取得しています。", "success")
+        flash(f"{info.connector.title}と連携しました。", "success")  # the status region says 取得中
         return redirect_after_post("mypage.first_sync_status", name=info.name)
     if run.outcome is SyncOutcome.ERROR:
         flash(f"{info.connector.title}と連携しましたが、最初の取得に失敗しました：{run.error}", "error")

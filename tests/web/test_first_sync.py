@@ -36,7 +36,7 @@ def test_linking_answers_at_once_and_the_page_says_fetching_until_a_worker_has_s
     assert job.name == "linking.first_sync" and job.state == JobState.PENDING
 
     page = text(owner.get(STATUS))
-    assert "取得中" in page and "と連携しました。データを取得しています。" in page
+    assert "取得中" in page and "gBizINFO（法人基本情報）と連携しました。" in page
     assert f'hx-get="{STATUS}"' in page and 'hx-trigger="every 2s"' in page
     assert f'href="{STATUS}"' in page  # without JavaScript: reload by hand
     fragment = owner.get(STATUS, headers={"HX-Request": "true"})
