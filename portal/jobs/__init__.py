@@ -35,6 +35,7 @@ TASK_MODULES = (
     "portal.notify.jobs",  # `portal notify` (slot notify), push fan-out, digest mails
     "portal.linking.jobs",  # due syncs (slot sync), the first sync after linking
     "portal.events.jobs",  # event retention (slot purge)
+    "portal.content.jobs",  # the search index rebuilt from the database (for imports to ask for)
     "portal.jobs.housekeeping",  # finished jobs (slot purge)
 )
 
