@@ -22,6 +22,7 @@ import pytest
 import redis
 import requests
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import portal
 from portal.config import PROJECT_ROOT
@@ -145,8 +146,7 @@ def test_two_instances_share_sessions_forms_push_key_log_in_limit_and_notify_onc
     posted = browser.post(f"{b.url}/notify/settings", allow_redirects=False, timeout=10,
                           data={"csrf_token": form_from_a, "email_frequency": "daily"})
     assert posted.status_code == 303, posted.text[:300]
-    with setup.app_context():
-        session = get_db(setup).session()
+    with Session(get_db(setup).engine) as session:
         assert session.scalar(select(NotificationSettings.email_frequency)
                               .where(NotificationSettings.user_id == user_id)) == "daily"
 
@@ -155,8 +155,7 @@ def test_two_instances_share_sessions_forms_push_key_log_in_limit_and_notify_onc
     assert key_a == _push_key(on_b.text)
 
     # `portal notify --inline` on both machines at once: one digest.
-    with setup.app_context():
-        session = get_db(setup).session()
+    with Session(get_db(setup).engine, expire_on_commit=False) as session:  # closed at the end, whatever happens
         session.info["app"] = setup
         session.add(SavedSearch(user_id=user_id, kind="support", name="事業承継", query="purpose=6"))
         session.commit()
