@@ -74,6 +74,16 @@ def parse(message: str) -> EmailMessage:
     return email.message_from_string(message, _class=EmailMessage, policy=SMTP)
 
 
+def send_template(to: str, subject: str, template: str, **context) -> None:
+    """The older call (render and send after the caller's commit): now queues the mail in the current
+    request's or command's session and commits it. New code uses `queue_template` before its commit."""
+    from portal.db import get_session
+
+    session = get_session()
+    queue_template(session, to, subject, template, **context)
+    session.commit()
+
+
 @jobs.task("mail.deliver")
 def deliver(session: Session, to: str, message: str) -> None:
     """Sends one queued mail; an SMTP error (an OSError) fails the attempt, and the job is retried."""

@@ -158,3 +158,13 @@ def test_an_unknown_task_or_a_payload_that_is_not_json_is_refused_at_once(app, s
             jobs.enqueue(session, "no.such.task")
         with pytest.raises(TypeError):
             jobs.enqueue(session, "mail.deliver", to=object(), message="")
+
+
+def test_the_older_send_template_call_still_sends_through_the_queue(qapp, session, mailbox):
+    from portal.mail import send_template
+
+    with qapp.test_request_context():
+        send_template("old-call@example.jp", "件名", "mail/confirm.txt", user={"email": "old-call@example.jp"},
+                      link="https://portal.test/x")
+    assert mailbox.messages == [] and drain(qapp) == 1
+    assert [m["To"] for m in mailbox.messages] == ["old-call@example.jp"]
