@@ -6,6 +6,8 @@ PORT   ?= 8000
 WORKERS ?= 2
 # The local stand-in GビズID provider is on for the demo (off by default everywhere else).
 GBIZID_STANDIN ?= 1
+# Development mode for the demo: keys the portal may make for itself go into instance/ (see README).
+DEVELOPMENT ?= 1
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
@@ -27,12 +29,10 @@ install: $(VENV)/.installed
 test-install: $(VENV)/.test-installed
 
 run: install
-	$(BIN)/portal db upgrade
-	$(BIN)/portal seed
-	@echo "ポータルを http://$(HOST):$(PORT)/ で起動します（停止は Ctrl+C）"
-	PORTAL_GBIZID_STANDIN=$(GBIZID_STANDIN) PORTAL_PUBLIC_URL=$${PORTAL_PUBLIC_URL:-http://$(HOST):$(PORT)} \
-		$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - \
-		--control-socket $${PORTAL_INSTANCE_PATH:-instance}/gunicorn-$(PORT).ctl wsgi:app
+	PORTAL_DEVELOPMENT=$(DEVELOPMENT) $(BIN)/portal db upgrade
+	PORTAL_DEVELOPMENT=$(DEVELOPMENT) $(BIN)/portal seed
+	@PORTAL_DEVELOPMENT=$(DEVELOPMENT) PORTAL_GBIZID_STANDIN=$(GBIZID_STANDIN) \
+		PORTAL_PUBLIC_URL=$${PORTAL_PUBLIC_URL:-http://$(HOST):$(PORT)} scripts/serve.sh $(BIN) $(HOST) $(PORT) $(WORKERS)
 
 # The example application site プレプリント (examples/preprint/), next to `make run` in another terminal.
 PREPRINT_PORT ?= 8001
@@ -59,7 +59,7 @@ test: test-install browser faketime
 	@scripts/test-instants.sh -p randomly --randomly-seed=$(SEED)
 
 bench: install
-	$(BIN)/python scripts/bench.py
+	PORTAL_DEVELOPMENT=1 $(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) instance/test-* .pytest_cache

@@ -13,6 +13,12 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Huey's own tables (`huey_*`, when the job queue is kept in the portal's PostgreSQL database)
+    are made by Huey, not by these migrations."""
+    return not (type_ == "table" and reflected and compare_to is None and name.startswith("huey_"))
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -30,6 +36,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

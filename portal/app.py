@@ -29,6 +29,7 @@ def create_app(
     configure_settings(app, config)
     configure_plugins(app)
     configure_database(app)
+    configure_jobs(app)
     configure_extensions(app)
     configure_security(app)
     configure_templates(app)
@@ -52,6 +53,12 @@ def configure_database(app: Flask) -> None:
     from portal.db import Database
 
     Database(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"]).init_app(app)
+
+
+def configure_jobs(app: Flask) -> None:
+    from portal import jobs
+
+    jobs.init_app(app)  # the job queue (portal/jobs), its task modules, and /readyz
 
 
 def configure_extensions(app: Flask) -> None:

@@ -92,11 +92,20 @@ def register_commands(app: Flask) -> None:
     from portal.agencies.cli import import_agencies_command
 
     import_group.add_command(import_agencies_command)  # `portal import agencies FILE`
+    from portal.jobs.cli import jobs_group
+    from portal.jobs.worker import worker_command
+
+    app.cli.add_command(worker_command)  # `portal worker`: runs the queued jobs (and the scheduler)
+    app.cli.add_command(jobs_group)  # `portal jobs status|sweep`
     add_plugin_commands(app)
 
 
 def main() -> None:
     from portal.app import create_app
+    from portal.config import ConfigError
 
-    FlaskGroup(create_app=create_app, add_default_commands=True,
-               help="中小企業支援ポータルの管理コマンド").main(prog_name="portal")
+    try:
+        FlaskGroup(create_app=create_app, add_default_commands=True,
+                   help="中小企業支援ポータルの管理コマンド").main(prog_name="portal", standalone_mode=True)
+    except ConfigError as error:  # e.g. no SECRET_KEY outside development: one line saying what to set
+        fail(str(error))

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "SITE_OPERATOR": "ポータル運営事務局",
     "SECRET_KEY": None,
     "DATABASE_URL": None,
+    # Development (`make run`, the tests): keys may be generated into the instance folder. Outside it
+    # the portal refuses to start without SECRET_KEY, since every machine must share it.
+    "DEVELOPMENT": False,
     "SQL_ECHO": False,
     # E-mail: with no MAIL_SERVER the mail is printed to the console (local demo).
     "MAIL_SERVER": None,
@@ -40,8 +43,9 @@ DEFAULTS: dict[str, Any] = {
     # Tokens sent by e-mail.
     "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "RESET_TOKEN_MAX_AGE": 3600,
-    # Rate limits (Flask-Limiter syntax); storage is memory:// or redis://host:port.
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Rate limits (Flask-Limiter syntax); storage is memory:// (per process) or redis://host:port;
+    # empty: the Redis of QUEUE_URL when the queue is on Redis, else memory://.
+    "RATELIMIT_STORAGE_URI": "",
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "RESET_RATE_LIMIT": "5 per 15 minutes",
@@ -109,7 +113,28 @@ DEFAULTS: dict[str, Any] = {
     "VAPID_SUBJECT": "",  # mailto: of MAIL_SENDER when empty
     "PUSH_TTL": 86400,
     "PUSH_TIMEOUT": 10.0,
+    # Background jobs (portal/jobs): the queue's storage (empty = SQLite in the instance folder,
+    # redis://…, postgresql://…, or "immediate" to run each job in the process that asks for it).
+    "QUEUE_URL": "",
+    "QUEUE_NAME": "portal",
+    "JOBS_SCHEDULE": {},  # slot → cron line in Japan time, or "off"
+    "JOBS_LEASE_SECONDS": 60.0,  # a running job whose worker has not renewed it this long is taken up again
+    "JOBS_HEARTBEAT_SECONDS": 10.0,
+    "JOBS_REQUEUE_AFTER": 300.0,  # seconds before a waiting job the queue seems to have lost is handed over again
+    "JOBS_STUCK_SECONDS": 300.0,  # /readyz: the oldest due job may wait this long
+    "JOBS_WORKER_LOST_SECONDS": 120.0,  # /readyz: some worker must have been seen this recently
 }
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which one and what to give."""
+
+
+MISSING_SECRET = ("SECRET_KEY が設定されていません。セッションと送るリンクの署名に使う鍵で、すべてのサーバーで同じ値が"
+                  "必要です。環境変数 SECRET_KEY（または PORTAL_CONFIG の設定ファイル）に、例えば "
+                  "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'` の出力を設定してください。"
+                  "開発やお試しでは PORTAL_DEVELOPMENT=1 とすると、instance/secret_key に作って使います"
+                  "（make run はそうしています）。")
 
 
 def _coerce(value: str, default: Any) -> Any:
@@ -179,5 +204,11 @@ def build_config(
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     if not config.get("SECRET_KEY"):
+        if not (config.get("DEVELOPMENT") or config.get("TESTING")):
+            raise ConfigError(MISSING_SECRET)
         config["SECRET_KEY"] = load_secret_key(instance_path)
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        queue_url = str(config.get("QUEUE_URL") or "")
+        shared = queue_url.startswith(("redis://", "rediss://", "unix://"))
+        config["RATELIMIT_STORAGE_URI"] = queue_url if shared else "memory://"
     return config

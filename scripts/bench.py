@@ -447,6 +447,9 @@ def main() -> None:
     print_locaben(locaben)
     print_recommend(recommend)
     bench_linking()
+    from bench_jobs import bench_jobs  # scripts/ is on sys.path when bench.py runs
+
+    bench_jobs()
 
 
 if __name__ == "__main__":

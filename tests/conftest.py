@@ -182,6 +182,8 @@ def make_test_app(db_url: str, instance: Path, smtp_port: int | None = None, **o
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         # Content written by a test must be seen by the very next request.
         "CONTENT_VERSION_MAX_AGE": 0,
+        # Jobs run in the process that asks for them, right after its commit (tests/unit/jobs use real queues).
+        "QUEUE_URL": "immediate",
         **overrides,
     }
     app = create_app(config, instance_path=instance)

@@ -11,7 +11,7 @@ from portal.accounts import tokens
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.db import get_session
 from portal.errors import DomainError
-from portal.mail import send_template
+from portal.mail import queue_template
 from portal.models import AuditEvent, Role, User
 
 EVENT_LABELS = {
@@ -74,14 +74,15 @@ def create_user(session: Session, email: str, password: str, role: Role = Role.B
 def register_user(session: Session, email: str, password: str, display_name: str, ip: str | None) -> User:
     user = create_user(session, email, password, display_name=display_name)
     record_event(session, "register", user, user.email, ip)
-    session.commit()
-    send_confirmation(user)
+    send_confirmation(session, user)
+    session.commit()  # the account and its confirmation mail, together
     return user
 
 
-def send_confirmation(user: User) -> None:
+def send_confirmation(session: Session, user: User) -> None:
+    """Queues the confirmation mail in the session's transaction; the caller commits."""
     token = tokens.make_token(tokens.CONFIRM, {"uid": user.id, "email": user.email})
-    send_template(user.email, f"【{current_app.config['SITE_NAME']}】メールアドレスの確認",
+    queue_template(session, user.email, f"【{current_app.config['SITE_NAME']}】メールアドレスの確認",
                   "mail/confirm.txt", user=user,
                   link=url_for("accounts.confirm", token=token, _external=True))
 
@@ -90,7 +91,8 @@ def resend_confirmation(session: Session, email: str) -> None:
     """Sends the link again when such an unconfirmed account exists; says nothing either way."""
     user = find_user(session, email)
     if user and user.email_confirmed_at is None:
-        send_confirmation(user)
+        send_confirmation(session, user)
+        session.commit()
 
 
 def confirm_email(session: Session, token: str) -> User:
@@ -139,15 +141,16 @@ def request_password_reset(session: Session, email: str, ip: str | None) -> None
     """Mails a reset link when the account exists; the answer never reveals whether it does."""
     user = find_user(session, email)
     record_event(session, "password_reset_requested", user, normalise_email(email)[:254], ip)
-    session.commit()
     if user is None or not user.active:
+        session.commit()
         return
     token = tokens.make_token(tokens.RESET, {"uid": user.id,
                                              "pw": tokens.password_fingerprint(user.password_hash)})
-    send_template(user.email, f"【{current_app.config['SITE_NAME']}】パスワードの再設定",
+    queue_template(session, user.email, f"【{current_app.config['SITE_NAME']}】パスワードの再設定",
                   "mail/reset.txt", user=user,
                   link=url_for("accounts.reset_password", token=token, _external=True),
                   minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
+    session.commit()
 
 
 def user_for_reset(session: Session, token: str) -> User:
@@ -195,10 +198,10 @@ def request_email_change(session: Session, user: User, new_email: str, password:
         raise AccountError("このメールアドレスは既に別のアカウントで使われています。", field="new_email")
     token = tokens.make_token(tokens.EMAIL_CHANGE, {"uid": user.id, "old": user.email, "new": new_email})
     record_event(session, "email_change_requested", user, user.email, ip, f"to {new_email}")
-    session.commit()
-    send_template(new_email, f"【{current_app.config['SITE_NAME']}】新しいメールアドレスの確認",
+    queue_template(session, new_email, f"【{current_app.config['SITE_NAME']}】新しいメールアドレスの確認",
                   "mail/email_change.txt", user=user, new_email=new_email,
                   link=url_for("accounts.confirm_email_change", token=token, _external=True))
+    session.commit()
 
 
 def confirm_email_change(session: Session, token: str) -> User:

@@ -1,40 +1,39 @@
-"""The stand-in provider's RS256 signing key, generated once and kept in the instance folder.
+"""The stand-in provider's RS256 signing key, made once and shared through the database.
 
-Every worker process must sign with the same key and the key must survive restarts (a client caches
-the JWKS), so it lives in a file, not in memory. `portal.secret_files.create_once` writes it so that
-two processes starting at once both end up reading the one key that won.
+Every worker process and every machine must sign with the same key, and the key must survive
+restarts (a client caches the JWKS), so it is a site key (`portal.site_keys`): made by whichever
+instance needs it first, read by all. An installation that made it into the instance folder before
+(`gbizid-standin-key.json`) hands that one over. Each process keeps the parsed key in memory.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from flask import Flask
 from joserfc.jwk import RSAKey
 
-from portal.secret_files import create_once
+from portal import site_keys
 
 KEY_FILE = "gbizid-standin-key.json"
+SITE_KEY = "gbizid_standin_signing_key"
+EXTENSION = "gbizid_standin_key"
 
-_loaded: dict[Path, RSAKey] = {}
 
-
-def signing_key(instance_path: str | os.PathLike) -> RSAKey:
-    path = Path(instance_path) / KEY_FILE
-    key = _loaded.get(path)
-    if key is not None and path.exists():
+def signing_key(app: Flask) -> RSAKey:
+    key = app.extensions.get(EXTENSION)
+    if key is not None:
         return key
-    if not path.exists():
-        _create(path)
-    key = RSAKey.import_key(json.loads(path.read_text()))
-    _loaded[path] = key
+    old = Path(app.instance_path) / KEY_FILE
+    stored = site_keys.shared_key(app, SITE_KEY, lambda: old.read_text() if old.exists() else _new())
+    key = RSAKey.import_key(json.loads(stored))
+    app.extensions[EXTENSION] = key
     return key
 
 
-def _create(path: Path) -> None:
-    key = RSAKey.generate_key(2048, auto_kid=True)
-    create_once(path, lambda temporary: temporary.write_text(json.dumps(key.as_dict(private=True))))
+def _new() -> str:
+    return json.dumps(RSAKey.generate_key(2048, auto_kid=True).as_dict(private=True))
 
 
 def public_key_set(key: RSAKey) -> dict:

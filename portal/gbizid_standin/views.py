@@ -57,7 +57,7 @@ def client() -> protocol.Client:
 
 
 def _key():
-    return signing_key(current_app.instance_path)
+    return signing_key(current_app._get_current_object())
 
 
 def _no_store(response):

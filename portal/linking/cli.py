@@ -1,4 +1,5 @@
-"""`portal sync`: runs the syncs that are due, one Japanese line per connection.
+"""`portal sync`: runs the syncs that are due, one Japanese line per connection (`--inline`), or
+queues the look for them (the worker's scheduler does that every hour anyway, slot sync).
 
 A connection is due when it is 連携中 or エラー and its last sync is older than
 `SYNC_INTERVAL_HOURS` (default 24). Each sync is committed on its own, so one connector's failure
@@ -14,6 +15,7 @@ from flask.cli import with_appcontext
 
 from portal import clock
 from portal.db import get_session
+from portal.jobs.cli import inline_option, queue_job
 from portal.linking.services import (
     DEFAULT_SYNC_INTERVAL_HOURS,
     due_connections,
@@ -24,8 +26,12 @@ from portal.plugins import connectors
 
 
 @click.command("sync", help="期限が来た外部サービス連携のデータ取得を実行します。")
+@inline_option
 @with_appcontext
-def sync_command() -> None:
+def sync_command(inline: bool) -> None:
+    if not inline:
+        queue_job("linking.sync_due", "期限が来た連携の取得")
+        return
     app = current_app._get_current_object()
     session = get_session()
     interval = float(app.config.get("SYNC_INTERVAL_HOURS", DEFAULT_SYNC_INTERVAL_HOURS))

@@ -43,6 +43,7 @@ from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render
 from portal.linking import oauth
 from portal.linking.crypto import seal, unseal
+from portal.linking.jobs import first_sync_state, queue_first_sync
 from portal.linking.proposals import KEY_FIELD
 from portal.linking.services import DEFAULT_SYNC_INTERVAL_HOURS, register_labels
 from portal.models import Business, Connection, ConnectionState, ProposedChange, SyncOutcome
@@ -248,15 +249,33 @@ def links():
                   interval=interval_hours())
 
 
-def _after_first_sync(session: Session, info: ConnectorInfo, connection: Connection,
-                      uploads: list[UploadedFile] = ()) -> Response:
-    run = linking.run_sync(session, current_app._get_current_object(), connection, clock.today(), uploads)
+def _after_first_sync(session: Session, info: ConnectorInfo, connection: Connection) -> Response:
+    """The first sync is a job (no request waits for a service): the status page says 取得中 until a
+    worker is done. When it already is (immediate mode), the result is shown at once as before."""
+    queue_first_sync(session, connection)
     session.commit()
+    state, run = first_sync_state(session, connection)
+    if state == "waiting" or run is None:
+        flash(f"{info.connector.title}と連携しました。", "success")  # the status region says 取得中
+        return redirect_after_post("mypage.first_sync_status", name=info.name)
     if run.outcome is SyncOutcome.ERROR:
         flash(f"{info.connector.title}と連携しましたが、最初の取得に失敗しました：{run.error}", "error")
         return redirect_after_post("mypage.links")
     flash(f"{info.connector.title}と連携し、データを取得しました。反映する変更を選んでください。", "success")
     return redirect_after_post("mypage.proposals")
+
+
+@bp.get("/links/<name>/status")
+def first_sync_status(name: str):
+    """取得中 while the first sync after linking waits for a worker, then its result. The status region
+    asks again every two seconds (htmx) until it is done; without JavaScript, reloading shows it."""
+    session = get_session()
+    business = current_business(session)
+    info = _info(name)
+    connection = _linked_connection(session, business, name)
+    state, run = first_sync_state(session, connection)
+    pending = sum(1 for c in linking.pending_changes(session, business) if c.connection_id == connection.id)
+    return render("mypage/linking/status.html", block="status", info=info, state=state, run=run, pending=pending)
 
 
 def _consent_page(info: ConnectorInfo, form: FlaskForm, status: int) -> Response:

@@ -3,10 +3,11 @@
 A daily digest goes out at the first run after `NOTIFY_DIGEST_HOUR` (Japan time) each day, a weekly
 one at the first such run on `NOTIFY_WEEKLY_DAY` (0 = Monday). Nothing new, no mail. The period is
 claimed by inserting a `NotificationDelivery` row unique per (user, period), and the alerts are
-attached to it with `UPDATE … WHERE digest_id IS NULL`, both committed before the mail is sent: a
-second run, or a second process, finds the period taken and the alerts attached. Every mail has a
-signed one-click unsubscribe link and the List-Unsubscribe / List-Unsubscribe-Post headers of
-RFC 8058.
+attached to it with `UPDATE … WHERE digest_id IS NULL`; the mail is written then and committed with
+the claim as a `notify.digest` job, which a worker sends: a second run, or a second process, finds
+the period taken and the alerts attached, and the job sends only a delivery still `sending`. Every
+mail has a signed one-click unsubscribe link and the List-Unsubscribe / List-Unsubscribe-Post
+headers of RFC 8058.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from email.policy import SMTP
 
 from flask import current_app, render_template, url_for
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal import mail
+from portal import clock, jobs, mail
 from portal.models import EmailFrequency, Notification, NotificationDelivery, NotificationSettings, User
 from portal.notify.claims import insert_or_skip
 from portal.notify.settings import DEFAULT_FREQUENCY, unsubscribe_token
@@ -49,7 +51,7 @@ def period_key(frequency: str, now: datetime, hour: int, weekday: int) -> str | 
 @dataclass
 class DigestReport:
     sent: int = 0
-    failed: int = 0
+    """Digests claimed and handed to the queue (a worker sends them)."""
 
 
 def _waiting_users(session: Session) -> list[tuple[User, str]]:
@@ -80,8 +82,7 @@ def _claim(session: Session, user: User, key: str, now: datetime) -> Notificatio
         session.commit()
         return None
     delivery.items = attached
-    session.commit()
-    return delivery
+    return delivery  # the caller commits the claim together with its mail
 
 
 def build_digest(user: User, delivery: NotificationDelivery, items: list[Notification]):
@@ -103,22 +104,32 @@ def build_digest(user: User, delivery: NotificationDelivery, items: list[Notific
     return message
 
 
-def _send(session: Session, user: User, delivery: NotificationDelivery, now: datetime) -> bool:
+def _queue(session: Session, user: User, delivery: NotificationDelivery) -> None:
     items = list(session.scalars(select(Notification).where(Notification.digest_id == delivery.id)
                                  .order_by(Notification.created_at, Notification.id)))
+    message = build_digest(user, delivery, items)
+    jobs.enqueue(session, "notify.digest", key=f"notify.digest:{delivery.id}", delivery_id=delivery.id,
+                 message=message.as_string(policy=SMTP))
+    session.commit()
+
+
+def deliver_digest(session: Session, delivery_id: int, message: str) -> None:
+    """The `notify.digest` job: sends a claimed digest unless it was sent (or given up) already."""
+    delivery = session.get(NotificationDelivery, delivery_id)
+    if delivery is None or delivery.state != "sending":
+        return
     try:
-        mail.send_message(build_digest(user, delivery, items))
+        mail.send_message(mail.parse(message))
     except OSError as error:  # smtplib's errors are OSErrors
         # The period stays claimed (marked failed); its alerts are let go for the next period's digest.
-        log.warning("digest %s for user %s not sent: %s", delivery.key, user.id, error)
+        log.warning("digest %s for user %s not sent: %s", delivery.key, delivery.user_id, error)
         delivery.state, delivery.error = "failed", str(error)[:500]
         session.execute(update(Notification).where(Notification.digest_id == delivery.id).values(digest_id=None)
                         .execution_options(synchronize_session=False))
         session.commit()
-        return False
-    delivery.state, delivery.sent_at = "sent", now
+        return
+    delivery.state, delivery.sent_at = "sent", clock.now()
     session.commit()
-    return True
 
 
 def send_digests(session: Session, now: datetime) -> DigestReport:
@@ -130,8 +141,6 @@ def send_digests(session: Session, now: datetime) -> DigestReport:
         delivery = _claim(session, user, key, now) if key else None
         if delivery is None:
             continue
-        if _send(session, user, delivery, now):
-            report.sent += 1
-        else:
-            report.failed += 1
+        _queue(session, user, delivery)
+        report.sent += 1
     return report

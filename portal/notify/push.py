@@ -1,10 +1,11 @@
 """Web Push to the installed app (VAPID, RFC 8292; payload encrypted per RFC 8291 by pywebpush).
 
-The VAPID key pair identifies this portal to the browsers' push services. It comes from the
-`VAPID_PRIVATE_KEY` setting (PEM text) or is generated once into the instance folder, like the
-secret key of a local installation. Each run pushes, per user, one message about the alerts that no
-run has pushed yet (claimed first, see `claims.claim_pushes`); a subscription the push service says
-is gone (404/410) is deleted.
+The VAPID key pair identifies this portal to the browsers' push services, so every machine of a portal
+must use the same one: it comes from the `VAPID_PRIVATE_KEY` setting (PEM text) or from the database
+(`portal.site_keys`), made once by whichever instance needs it first. Each run claims, per user, the
+alerts that no run has pushed yet (see `claims.claim_pushes`) and, in the same transaction, asks for
+one `notify.push` job per subscription of that user (the fan-out a worker does); a subscription the
+push service says is gone (404/410) is deleted.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from portal import clock, jobs, site_keys
 from portal.errors import DomainError
 from portal.models import Notification, PushSubscription
 from portal.notify.claims import claim_pushes
-from portal.secret_files import create_once
 
 log = logging.getLogger(__name__)
 KEY_FILE = "vapid_private.pem"
@@ -38,11 +39,17 @@ class SubscriptionError(DomainError):
     pass
 
 
-def _create_key_file(path: Path) -> None:
-    """Writes a new key pair unless another process got there first (link() never overwrites)."""
+def _new_pem() -> str:
     key = Vapid()
     key.generate_keys()
-    create_once(path, lambda temporary: key.save_key(str(temporary)))
+    return key.private_pem().decode()
+
+
+def _stored_pem(app: Flask) -> str:
+    """The portal's key pair from the database; an installation that made its key into the instance
+    folder before keys were shared hands that one over, so its browsers' subscriptions keep working."""
+    old = Path(app.instance_path) / KEY_FILE
+    return site_keys.shared_key(app, "vapid_private_pem", lambda: old.read_text() if old.exists() else _new_pem())
 
 
 def vapid(app: Flask | None = None) -> Vapid:
@@ -50,14 +57,8 @@ def vapid(app: Flask | None = None) -> Vapid:
     cached = app.extensions.get("portal_vapid")
     if cached is not None:
         return cached
-    pem = app.config.get("VAPID_PRIVATE_KEY")
-    if pem:
-        key = Vapid.from_pem(pem.encode() if isinstance(pem, str) else pem)
-    else:
-        path = Path(app.instance_path) / KEY_FILE
-        if not path.exists():
-            _create_key_file(path)
-        key = Vapid.from_file(str(path))
+    pem = app.config.get("VAPID_PRIVATE_KEY") or _stored_pem(app)
+    key = Vapid.from_pem(pem.encode() if isinstance(pem, str) else pem)
     app.extensions["portal_vapid"] = key
     return key
 
@@ -112,11 +113,17 @@ def payload_for(items: list[Notification]) -> dict[str, str]:
 @dataclass
 class PushReport:
     messages: int = 0
+    """Users whose new alerts were claimed and handed to the queue as pushes."""
+
+
+@dataclass
+class Delivery:
+    messages: int = 0
     failed: int = 0
     removed: int = 0
 
 
-def _deliver(subscription: PushSubscription, payload: dict[str, str], now: datetime, report: PushReport) -> bool:
+def _deliver(subscription: PushSubscription, payload: dict[str, str], now: datetime, report: Delivery) -> bool:
     """False when the subscription is gone for good."""
     config = current_app.config
     try:
@@ -144,18 +151,32 @@ def _deliver(subscription: PushSubscription, payload: dict[str, str], now: datet
 
 
 def send_pushes(session: Session, now: datetime) -> PushReport:
+    """Claims each user's unpushed alerts and, in the same commit, queues one push per subscription."""
     report = PushReport()
     user_ids = list(session.scalars(select(PushSubscription.user_id).distinct().order_by(PushSubscription.user_id)))
     for user_id in user_ids:
         claimed = claim_pushes(session, user_id, now - PUSH_WINDOW, now)
-        session.commit()
         if not claimed:
+            session.commit()
             continue
         items = list(session.scalars(select(Notification).where(Notification.id.in_(claimed))
                                      .order_by(Notification.created_at, Notification.id)))
         payload = payload_for(items)
-        for subscription in session.scalars(select(PushSubscription).where(PushSubscription.user_id == user_id)):
-            if not _deliver(subscription, payload, now, report):
-                session.delete(subscription)
+        for subscription_id in session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id)):
+            jobs.enqueue(session, "notify.push", key=f"notify.push:{subscription_id}:{claimed[0]}-{claimed[-1]}",
+                         subscription_id=subscription_id, payload=payload)
         session.commit()
+        report.messages += 1
+    return report
+
+
+def deliver_push(session: Session, subscription_id: int, payload: dict[str, str]) -> Delivery:
+    """The `notify.push` job: one encrypted push to one subscription (deleted when gone)."""
+    report = Delivery()
+    subscription = session.get(PushSubscription, subscription_id)
+    if subscription is None:  # unsubscribed meanwhile
+        return report
+    if not _deliver(subscription, payload, clock.now(), report):
+        session.delete(subscription)
+    session.commit()
     return report

@@ -1,8 +1,10 @@
 """`portal notify`: find what is due and send it, safe to run twice or twice at once.
 
 Order matters: alerts are stored (claimed) first and committed, then pushed, then gathered into
-digests; each step claims in the database before it sends, so a crash can lose a message but never
-repeat one. Links in mails and pushes are made absolute on `PUBLIC_URL` (portal/public_url.py).
+digests; each step claims in the database and, in the same commit, queues the pushes and mails as
+jobs (a worker sends them; `portal notify --inline` sends them itself), so two runs never queue one
+message twice and a queued message is not lost with a worker. Links in mails and pushes are made
+absolute on `PUBLIC_URL` (portal/public_url.py).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ class NotifyReport:
 
     def lines(self) -> list[str]:
         return [f"新しい通知: {self.alerts} 件（{self.users} 人）",
-                f"プッシュ通知: 送信 {self.push.messages} 件、失敗 {self.push.failed} 件、無効な登録の削除 {self.push.removed} 件",
-                f"まとめメール: 送信 {self.digest.sent} 通、失敗 {self.digest.failed} 通"]
+                f"プッシュ通知: {self.push.messages} 人分を送信へ",
+                f"まとめメール: {self.digest.sent} 通を送信へ"]
 
 
 def run_notify(session: Session, now: datetime | None = None) -> NotifyReport:

@@ -67,10 +67,15 @@ def synth_command(output: str, users: int, mean_events: float, seed: int) -> Non
 
 @recommend_group.command("purge", help="保存期間（EVENT_RETENTION_DAYS）を過ぎた閲覧記録を削除します。")
 @click.option("--days", type=click.IntRange(1, 36500), default=None, help="保存日数（省略時は設定値）")
-def purge_command(days: int | None) -> None:
+@click.option("--inline", is_flag=True, help="キューに入れず、このコマンドの中で実行します（cron から使うとき）")
+def purge_command(days: int | None, inline: bool) -> None:
     from portal.db import get_session
     from portal.events.services import purge_expired
+    from portal.jobs.cli import queue_job
 
+    if not inline:
+        queue_job("events.purge", "古い閲覧記録の削除", days=days)
+        return
     days = days or int(current_app.config["EVENT_RETENTION_DAYS"])
     session = get_session()
     removed = purge_expired(session, days)

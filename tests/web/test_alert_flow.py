@@ -43,7 +43,7 @@ def test_a_saved_search_and_a_new_matching_measure_reach_the_inbox_and_the_diges
     runner = app.test_cli_runner()
     imported = runner.invoke(args=["import", "supports", path, "--format", "demo"])
     assert imported.exit_code == 0, imported.output
-    first = runner.invoke(args=["notify"])
+    first = runner.invoke(args=["notify", "--inline"])
     assert first.exit_code == 0, first.output
 
     inbox = text(client.get("/inbox"))
@@ -53,6 +53,6 @@ def test_a_saved_search_and_a_new_matching_measure_reach_the_inbox_and_the_diges
     assert mail["List-Unsubscribe"]
 
     mailbox.clear()
-    again = runner.invoke(args=["notify"])
+    again = runner.invoke(args=["notify", "--inline"])
     assert again.exit_code == 0 and mailbox.to("alert@example.jp") == []
     assert entries(text(client.get("/inbox"))) == ["省力化ロボット導入支援補助金（通知テスト）"]

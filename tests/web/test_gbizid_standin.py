@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -185,11 +186,21 @@ def test_a_code_is_not_an_access_token(client, standin):
     assert response.status_code == 401
 
 
-def test_the_signing_key_is_kept_private_in_the_instance_folder(client, app, standin):
+def test_the_signing_key_is_shared_through_the_database_not_an_instance_file(client, app, standin):
     first = client.get("/standin-gbizid/jwks").get_json()["keys"]
-    path = os.path.join(app.instance_path, keys.KEY_FILE)
-    assert os.stat(path).st_mode & 0o077 == 0
-    keys._loaded.clear()  # as a new worker process would
+    assert not os.path.exists(os.path.join(app.instance_path, keys.KEY_FILE))
+    app.extensions.pop(keys.EXTENSION, None)  # as a new worker process, or another machine, would
     second = client.get("/standin-gbizid/jwks").get_json()["keys"]
     assert first == second and len(first) == 1 and "d" not in first[0]
     assert first[0]["alg"] == "RS256" and first[0]["use"] == "sig"
+
+
+def test_a_signing_key_made_into_the_instance_folder_before_is_handed_over(client, app, standin):
+    from joserfc.jwk import RSAKey
+
+    old = RSAKey.generate_key(2048, auto_kid=True)
+    with open(os.path.join(app.instance_path, keys.KEY_FILE), "w") as file:
+        json.dump(old.as_dict(private=True), file)
+    app.extensions.pop(keys.EXTENSION, None)
+    [served] = client.get("/standin-gbizid/jwks").get_json()["keys"]
+    assert served["kid"] == old.kid and served["n"] == old.as_dict(private=False)["n"]

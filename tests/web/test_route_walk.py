@@ -48,6 +48,7 @@ pytestmark = pytest.mark.usefixtures("clock")
 #: Open to everyone; the reason is what makes each one public.
 PUBLIC = {
     "main.index": "トップページ", "main.healthz": "監視用の死活確認",
+    "readiness.readyz": "監視用の準備確認（データベースとジョブのキューの状態と件数だけ）",
     "oauth.metadata": "RFC 8414: 申請サイトが読む認可サーバーの情報",
     "oauth.authorize": "申請サイトからの依頼をまず確かめ、それからログインへ送る",
     "accounts.login": "ログイン", "accounts.register": "新規登録", "accounts.registered": "登録後の案内",

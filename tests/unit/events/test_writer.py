@@ -61,7 +61,7 @@ def test_the_purge_command_uses_the_configured_retention(app, session):
     app.config["EVENT_RETENTION_DAYS"] = 30
     writer = EventWriter(get_db(app).engine, batch_size=1, max_age=0)
     writer.add([row(at=clock.now() - timedelta(days=31)), row(at=clock.now() - timedelta(days=29))])
-    result = app.test_cli_runner().invoke(args=["recommend", "purge"])
+    result = app.test_cli_runner().invoke(args=["recommend", "purge", "--inline"])
     assert result.exit_code == 0 and "30日より古い閲覧記録を 1 件削除しました" in result.output
     assert count(session) == 1
 

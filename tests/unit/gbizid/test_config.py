@@ -75,6 +75,7 @@ def test_any_issuer_is_read_from_its_discovery_document(make):
 def test_the_environment_turns_the_stand_in_on_and_off(tmp_path):
     from portal.config import build_config
 
-    assert build_config(tmp_path, environ={"PORTAL_GBIZID_STANDIN": "1"})["GBIZID_STANDIN"] is True
-    assert build_config(tmp_path, environ={"PORTAL_GBIZID_STANDIN": "0"})["GBIZID_STANDIN"] is False
-    assert build_config(tmp_path, environ={})["GBIZID_STANDIN"] is False
+    given = {"SECRET_KEY": "test-secret-key"}
+    assert build_config(tmp_path, environ={**given, "PORTAL_GBIZID_STANDIN": "1"})["GBIZID_STANDIN"] is True
+    assert build_config(tmp_path, environ={**given, "PORTAL_GBIZID_STANDIN": "0"})["GBIZID_STANDIN"] is False
+    assert build_config(tmp_path, environ=given)["GBIZID_STANDIN"] is False

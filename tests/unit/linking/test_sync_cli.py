@@ -28,7 +28,7 @@ def test_sync_runs_due_connections_and_reports_each(app, session):
     link(session, business, "down", "sandbox", {})
     session.commit()
 
-    result = app.test_cli_runner().invoke(args=["sync"])
+    result = app.test_cli_runner().invoke(args=["sync", "--inline"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert lines == [
@@ -41,5 +41,5 @@ def test_sync_runs_due_connections_and_reports_each(app, session):
     assert states == {"gbizinfo": ConnectionState.LINKED, "down": ConnectionState.ERROR}
     assert len(pending_changes(session, business)) > 0
 
-    again = app.test_cli_runner().invoke(args=["sync"])
+    again = app.test_cli_runner().invoke(args=["sync", "--inline"])
     assert again.exit_code == 0 and again.output.strip() == "取得が必要な連携はありません。"

@@ -1,5 +1,6 @@
 """Runs `run_notify` in a process of its own, starting at an agreed moment, for the exactly-once
-test: `python -m tests.unit.notify.notify_process DB_URL SMTP_PORT INSTANCE START_AT NOW` (NOW in ISO 8601)."""
+test: `python -m tests.unit.notify.notify_process DB_URL SMTP_PORT INSTANCE START_AT NOW` (NOW in ISO
+8601). Like `portal notify --inline`, it sends the pushes and mails it queues itself (`jobs.inline()`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import sys
 import time
 from datetime import datetime
 
-from portal import create_app
+from sqlalchemy import func, select
+
+from portal import create_app, jobs
 from portal.db import get_session
+from portal.models import Job
 from portal.notify.run import run_notify
 
 
@@ -21,9 +25,11 @@ def main(db_url: str, smtp_port: str, instance: str, start_at: str, now: str) ->
         get_session().connection()  # connect before the start, so both start on equal terms
         while time.monotonic() < float(start_at):
             time.sleep(0.001)
-        report = run_notify(get_session(), datetime.fromisoformat(now))
+        with jobs.inline():
+            report = run_notify(get_session(), datetime.fromisoformat(now))
+        failed = get_session().scalar(select(func.count(Job.id)).where(Job.error.is_not(None)))
     print(json.dumps({"alerts": report.alerts, "pushes": report.push.messages, "digests": report.digest.sent,
-                      "failed": report.digest.failed + report.push.failed}))
+                      "failed": failed}))
 
 
 if __name__ == "__main__":
