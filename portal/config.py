@@ -69,6 +69,12 @@ DEFAULTS: dict[str, Any] = {
     "DISABLED_PLUGINS": "",
     # How long (seconds) a web process trusts the content version it last read (tests use 0).
     "CONTENT_VERSION_MAX_AGE": 1.0,
+    # Text search (portal/content/indexing.py): "" = PostgreSQL's own on a PostgreSQL database, Whoosh
+    # files under SEARCH_INDEX_PATH (default instance/search) on SQLite; or "whoosh" / "postgresql".
+    "SEARCH_BACKEND": "",
+    "SEARCH_INDEX_PATH": "",
+    "SEARCH_CATCH_UP_LIMIT": 2000,  # documents a request repairs itself; more go to a background thread
+    "SEARCH_MAX_LAG": 60.0,  # seconds an index may lag before the readiness check reports it
     # GビズID log-in (OpenID Connect; see portal/gbizid/config.py). Off unless configured: set an
     # issuer (or GBIZID_PRESET "gbizid"/"gbizid-staging") with client id and secret, or turn on the
     # local stand-in provider (`make run` does), whose issuer is then the default.

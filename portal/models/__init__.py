@@ -18,6 +18,7 @@ from portal.models.news import NewsCategory, NewsItem
 from portal.models.notification import (EmailFrequency, Notification, NotificationDelivery, NotificationSettings,
                                          PushSubscription)
 from portal.models.oauth import OAuthAccessLog, OAuthAuthorizationCode, OAuthClient, OAuthConsent, OAuthToken
+from portal.models.search_change import SearchChange
 from portal.models.support import TAG_KINDS, Support, SupportTag
 from portal.models.user import Role, User
 
@@ -32,3 +33,4 @@ __all__ += ["BusinessInterest", "Event"]
 __all__ += ["AgencyKind", "AgencyMember", "ApplicationHistory", "BusinessAgencyLink", "SupportAgency"]
 __all__ += ["ExternalIdentity", "StandinCodeUse"]
 __all__ += ["BenchmarkReport"]
+__all__ += ["SearchChange"]
