@@ -151,6 +151,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def check_search_backend(config: Mapping[str, Any]) -> None:
+    """Refuse a search backend this database cannot have, before anything starts."""
+    backend = str(config.get("SEARCH_BACKEND") or "").strip().lower()
+    if backend not in ("", "whoosh", "postgresql"):
+        raise ValueError(f"SEARCH_BACKEND={backend!r}: give whoosh or postgresql, or leave it empty "
+                         "(then PostgreSQL's own search on PostgreSQL, Whoosh on SQLite)")
+    if backend == "postgresql" and not str(config["DATABASE_URL"]).startswith("postgresql"):
+        raise ValueError("SEARCH_BACKEND=postgresql needs DATABASE_URL to name a PostgreSQL database")
+
+
 def load_secret_key(instance_path: Path) -> str:
     """A stable per-installation key for the local demo, kept out of the repository."""
     path = create_once(instance_path / "secret_key",
@@ -184,6 +194,7 @@ def build_config(
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    check_search_backend(config)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_secret_key(instance_path)
     return config

@@ -39,8 +39,8 @@ def ensure_search_index(session: Session) -> list[str]:
     if not results:
         return []
     counts = {result.kind: result.written for result in results}
-    done = "作り直しました" if any(result.rebuilt for result in results) else "の遅れを直しました"
-    return [f"検索索引を{done}（支援制度 {counts.get('supports', 0)} 件、事例 {counts.get('cases', 0)} 件）"]
+    done = "を作り直しました" if any(result.rebuilt for result in results) else "の遅れを直しました"
+    return [f"検索索引{done}（支援制度 {counts.get('supports', 0)} 件、事例 {counts.get('cases', 0)} 件）"]
 
 
 def seed_demo(session: Session) -> list[str]:

@@ -140,3 +140,18 @@ def search_health(app: Flask, repair: bool = True) -> tuple[bool, dict[str, Any]
                            "lag_seconds": round(lag, 1), "ok": lag <= max_lag}
     return all(entry["ok"] for entry in kinds.values()), {
         "backend": backend_name(app), "max_lag_seconds": max_lag, "kinds": kinds}
+
+
+class SearchLagging(Exception):
+    """Raised by `search_check` when an index lags longer than `SEARCH_MAX_LAG`."""
+
+
+def search_check(app: Flask) -> dict[str, Any]:
+    """`search_health` as a readiness check of the `/readyz` registry: the details when fresh,
+    `SearchLagging` (one line naming each lagging kind) when not."""
+    ok, details = search_health(app)
+    if not ok:
+        late = [f"{kind}: index {entry['index_version']} / database {entry['database_version']}, "
+                f"{entry['lag_seconds']:.0f} s behind" for kind, entry in details["kinds"].items() if not entry["ok"]]
+        raise SearchLagging("search index behind the database (" + "; ".join(late) + ")")
+    return details

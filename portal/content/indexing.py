@@ -188,7 +188,10 @@ def record_changes(session: Session, kind: str, ids: Iterable[int | str]) -> Non
     with index.exclusive(session):
         held = index.held(session)
         # Current before this change, current after it; an index already behind stays behind (and
-        # keeps its stamp), so a catch-up still writes what it missed.
+        # keeps its stamp), so a catch-up still writes what it missed. Before the first version
+        # there was nothing to hold: an empty index was current.
+        if held is None and stamp.version == 1 and index.doc_count(session) == 0:
+            held = Stamp(0)
         current = held is not None and held.version == stamp.version - 1 and held.analysis == ANALYSIS_VERSION
         upserts, deletes = documents_for(session, kind, doc_ids)
         index.apply(upserts, deletes, stamp=stamp if current else held, connection=session)

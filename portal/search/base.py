@@ -97,7 +97,8 @@ class TextIndex(ABC):
         per version (and must not cache when it is None)."""
 
     @abstractmethod
-    def doc_count(self) -> int: ...
+    def doc_count(self, connection: Any = None) -> int:
+        """How many documents the index holds (as `connection`'s transaction sees them, in-database)."""
 
     @abstractmethod
     def rebuild(self, docs: Iterable[dict], *, stamp: Stamp | None = None, connection: Any = None) -> int:

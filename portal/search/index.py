@@ -244,7 +244,7 @@ class WhooshIndex(TextIndex):
                           for words in query_words)
         return TextMatch(found)
 
-    def doc_count(self) -> int:
+    def doc_count(self, connection: Any = None) -> int:
         with self._ix.searcher() as searcher:
             return searcher.doc_count()
 

@@ -179,6 +179,11 @@ class PostgresIndex(TextIndex):
             bind.execute(text("DELETE FROM search_words WHERE kind = :kind"), {"kind": self.kind})
             count = self._write_rows(bind, docs, seen=set())
             self._hold(bind, stamp)
+            # A bulk load leaves its words in the GIN indexes' pending lists and the statistics
+            # stale: the planner then reads every long body instead (10× slower on the bench).
+            for name in ("ix_search_entries_head", "ix_search_entries_body"):
+                bind.execute(text("SELECT gin_clean_pending_list(CAST(:name AS regclass))"), {"name": name})
+            bind.execute(text("ANALYZE search_entries"))
         self._forget()
         return count
 
@@ -285,6 +290,9 @@ class PostgresIndex(TextIndex):
                     self._remember(version, words, found[words])
         return TextMatch(tuple(found[words] for words in query_words))
 
-    def doc_count(self) -> int:
+    def doc_count(self, connection: Any = None) -> int:
+        statement = text("SELECT count(*) FROM search_entries WHERE kind = :kind")
+        if connection is not None:
+            return connection.scalar(statement, {"kind": self.kind})
         with self.engine.connect() as bind:
-            return bind.scalar(text("SELECT count(*) FROM search_entries WHERE kind = :kind"), {"kind": self.kind})
+            return bind.scalar(statement, {"kind": self.kind})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from portal.config import build_config, normalise_database_url
 
 
@@ -61,3 +63,13 @@ def test_feature_settings_from_the_environment_get_the_type_of_their_default(tmp
     assert config["EVENT_FLUSH_SECONDS"] == 0.5
     assert config["EVENTS_ENABLED"] is False
     assert config["OAUTH_API_RATE_LIMIT"] == "5 per minute"
+
+
+def test_the_search_backend_must_be_one_this_database_can_have(tmp_path):
+    assert build_config(tmp_path, {"SEARCH_BACKEND": "whoosh"}, environ={})["SEARCH_BACKEND"] == "whoosh"
+    assert build_config(tmp_path, {"SEARCH_BACKEND": "postgresql"},
+                        environ={"DATABASE_URL": "postgresql://db/portal"})["SEARCH_BACKEND"] == "postgresql"
+    with pytest.raises(ValueError, match="needs DATABASE_URL to name a PostgreSQL database"):
+        build_config(tmp_path, {"SEARCH_BACKEND": "postgresql"}, environ={})
+    with pytest.raises(ValueError, match="give whoosh or postgresql"):
+        build_config(tmp_path, environ={"PORTAL_SEARCH_BACKEND": "elastic"})
