@@ -64,10 +64,11 @@ def current_index(session: Session, kind: str, version: int, app: Flask | None =
         return index, True
     try:
         held = index.held()
-        if held is not None and held.analysis == ANALYSIS_VERSION and held.version >= version:
-            if held.version == version:
-                verified[kind] = version
-            return index, True  # a newer index than the version read: the next read will agree
+        if held is not None and held.analysis == ANALYSIS_VERSION and held.version == version:
+            verified[kind] = version
+            return index, True
+        # Behind, or ahead of the version read: newer content (this process's read is a second
+        # old) or an older database (a restored backup). The catch-up asks the database which.
         result = catch_up(session, kind, limit=int(app.config["SEARCH_CATCH_UP_LIMIT"]), wait=False)
     except Exception:  # noqa: BLE001 — a search answers from the index as it is, never fails over it
         log.exception("could not check or repair the %s search index", kind)

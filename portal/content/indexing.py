@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload, selectinload
@@ -205,19 +205,25 @@ def _catch_up_after_commit(session: Session, kind: str) -> None:
 
 def _after_commit(session: Session) -> None:
     """The rows are committed: bring the files up to date from a fresh session (which sees exactly
-    what was committed). Never raises — the commit has happened; a failure is logged and the next
-    catch-up repairs it. An app context is pushed only when there is none: pushing one inside a
-    request would, on its teardown, close the request's own scoped session."""
+    what was committed). Within a request at most `SEARCH_CATCH_UP_LIMIT` documents are written
+    there and then (an instance far behind catches up in a background thread instead). Never
+    raises — the commit has happened; a failure is logged and the next catch-up repairs it. An app
+    context is pushed only when there is none: pushing one inside a request would, on its
+    teardown, close the request's own scoped session."""
     if session.in_nested_transaction():  # a SAVEPOINT released: the rows are not committed yet
         return
     kinds = sorted(session.info.pop(_PENDING, set()))
     app = _app_of(session)
     if not kinds or app is None:
         return
+    limit = int(app.config["SEARCH_CATCH_UP_LIMIT"]) if has_request_context() else None
     try:
         with nullcontext() if has_app_context() else app.app_context():
             for kind in kinds:
-                catch_up(session, kind)
+                if catch_up(session, kind, limit=limit).deferred:
+                    from portal.content.freshness import start_catch_up
+
+                    start_catch_up(app, kind)
     except Exception:  # noqa: BLE001 — see the docstring
         log.exception("the search index could not follow the commit; it will catch up later")
 
@@ -272,11 +278,3 @@ def reindex(session: Session) -> dict[str, int]:
     """`portal reindex`: every kind rebuilt from the database."""
     return {result.kind: result.written for result in catch_up_all(session, force=True)}
 
-
-def index_supports(session: Session, ids: Iterable[int]) -> None:
-    """Kept for callers written before the change log: the ids are logged already, so this is a catch-up."""
-    catch_up(session, "supports")
-
-
-def index_cases(session: Session, ids: Iterable[int]) -> None:
-    catch_up(session, "cases")

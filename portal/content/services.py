@@ -58,7 +58,8 @@ class ImportReport:
                 f"変更なし {self.unchanged} 件")
         if self.repaired:
             names = {"supports": "支援制度", "cases": "事例"}
-            counts = "、".join(f"{names.get(kind, kind)} {n:,} 件" for kind, n in sorted(self.repaired.items()))
+            order = [k for k in names if k in self.repaired] + sorted(k for k in self.repaired if k not in names)
+            counts = "、".join(f"{names.get(kind, kind)} {self.repaired[kind]:,} 件" for kind in order)
             line = f"検索索引が遅れていたため、先に索引し直しました（{counts}）\n" + line
         return line
 

@@ -11,6 +11,10 @@ lives in the database (`in_database`) writes through it, in the caller's transac
 ignores it. Every write states the stamp the index holds afterwards; `None` means "unknown", which
 the next catch-up answers with a full rebuild — so ad-hoc writes can never make a stale index look
 current.
+
+Room to grow: a prefix match of the last word typed is `'word':*` in PostgreSQL and a `Prefix` over
+a field's terms in Whoosh, and hiragana readings are one more token stream from analysis.py and one
+more field (or weight); both fit behind `match` without changing its callers.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ These tables exist only on PostgreSQL (migration 0013 is dialect-aware), so they
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,6 +45,8 @@ from .schema import TEXT_FIELDS
 CACHE_SIZE = 4096
 BATCH = 1000
 MAX_POSITION = 16383  # PostgreSQL's largest position; later words are kept without one
+EXCLUSIVE_TIMEOUT = 300.0  # seconds a catch-up waits for another (a full rebuild takes about one)
+REBUILD_STATEMENT_TIMEOUT = 600.0
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 entries = Table(
@@ -175,6 +178,8 @@ class PostgresIndex(TextIndex):
 
     def rebuild(self, docs: Iterable[dict], *, stamp: Stamp | None = None, connection: Any = None) -> int:
         with self._bind(connection) as bind:
+            # A rebuild is maintenance: its few long statements may outlast a request's time limit.
+            bind.execute(text(f"SET LOCAL statement_timeout = {int(REBUILD_STATEMENT_TIMEOUT * 1000)}"))
             bind.execute(text("DELETE FROM search_entries WHERE kind = :kind"), {"kind": self.kind})
             bind.execute(text("DELETE FROM search_words WHERE kind = :kind"), {"kind": self.kind})
             count = self._write_rows(bind, docs, seen=set())
@@ -220,9 +225,18 @@ class PostgresIndex(TextIndex):
     def exclusive(self, connection: Any = None, wait: bool = True) -> Iterator[bool]:
         if connection is None:
             raise ValueError("an in-database index is locked within a transaction: pass its connection")
-        function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-        got = connection.execute(text(f"SELECT {function}(hashtext(:key))"), {"key": f"portal-search:{self.kind}"})
-        yield True if wait else bool(got.scalar())
+        # Tried rather than waited for inside one statement: a wait as long as a rebuild would
+        # otherwise run into the connection's statement timeout.
+        statement = text("SELECT pg_try_advisory_xact_lock(hashtext(:key))")
+        deadline = time.monotonic() + EXCLUSIVE_TIMEOUT
+        while not connection.execute(statement, {"key": f"portal-search:{self.kind}"}).scalar():
+            if not wait:
+                yield False
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"another catch-up of the {self.kind} search index holds its lock")
+            time.sleep(0.05)
+        yield True
 
     def _forget(self) -> None:
         with self._lock:
