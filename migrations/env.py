@@ -7,10 +7,9 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import portal.models  # noqa: F401  (registers every table on Base.metadata)
-from portal.db import Base
+from portal.db import target_metadata as metadata_for
 
 config = context.config
-target_metadata = Base.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -20,9 +19,10 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def run_migrations_offline() -> None:
+    url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=target_metadata,
+        url=url,
+        target_metadata=metadata_for("postgresql" if url.startswith("postgresql") else "sqlite"),
         literal_binds=True,
         render_as_batch=True,
     )
@@ -33,7 +33,8 @@ def run_migrations_offline() -> None:
 def _run(connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=target_metadata,
+        # PostgreSQL has tables SQLite does not (the in-database search index): see portal.db.
+        target_metadata=metadata_for(connection.dialect.name),
         render_as_batch=True,
         compare_type=True,
         include_object=include_object,

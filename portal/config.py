@@ -73,6 +73,12 @@ DEFAULTS: dict[str, Any] = {
     "DISABLED_PLUGINS": "",
     # How long (seconds) a web process trusts the content version it last read (tests use 0).
     "CONTENT_VERSION_MAX_AGE": 1.0,
+    # Text search (portal/content/indexing.py): "" = PostgreSQL's own on a PostgreSQL database, Whoosh
+    # files under SEARCH_INDEX_PATH (default instance/search) on SQLite; or "whoosh" / "postgresql".
+    "SEARCH_BACKEND": "",
+    "SEARCH_INDEX_PATH": "",
+    "SEARCH_CATCH_UP_LIMIT": 2000,  # documents a request repairs itself; more go to a background thread
+    "SEARCH_MAX_LAG": 60.0,  # seconds an index may lag before the readiness check reports it
     # GビズID log-in (OpenID Connect; see portal/gbizid/config.py). Off unless configured: set an
     # issuer (or GBIZID_PRESET "gbizid"/"gbizid-staging") with client id and secret, or turn on the
     # local stand-in provider (`make run` does), whose issuer is then the default.
@@ -170,6 +176,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def check_search_backend(config: Mapping[str, Any]) -> None:
+    """Refuse a search backend this database cannot have, before anything starts."""
+    backend = str(config.get("SEARCH_BACKEND") or "").strip().lower()
+    if backend not in ("", "whoosh", "postgresql"):
+        raise ValueError(f"SEARCH_BACKEND={backend!r}: give whoosh or postgresql, or leave it empty "
+                         "(then PostgreSQL's own search on PostgreSQL, Whoosh on SQLite)")
+    if backend == "postgresql" and not str(config["DATABASE_URL"]).startswith("postgresql"):
+        raise ValueError("SEARCH_BACKEND=postgresql needs DATABASE_URL to name a PostgreSQL database")
+
+
 def load_secret_key(instance_path: Path) -> str:
     """A stable per-installation key for the local demo, kept out of the repository."""
     path = create_once(instance_path / "secret_key",
@@ -203,6 +219,7 @@ def build_config(
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    check_search_backend(config)
     if not config.get("SECRET_KEY"):
         if not (config.get("DEVELOPMENT") or config.get("TESTING")):
             raise ConfigError(MISSING_SECRET)

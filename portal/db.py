@@ -73,6 +73,19 @@ def get_session() -> Session:
     return get_db().session()
 
 
+def target_metadata(dialect: str) -> list[MetaData]:
+    """Every table the schema has on this database: the models, plus the tables only PostgreSQL
+    has (the in-database search index, portal/search/postgres.py)."""
+    import portal.models  # noqa: F401  (registers every model on Base.metadata)
+
+    found = [Base.metadata]
+    if dialect == "postgresql":
+        from portal.search.postgres import metadata as search_metadata
+
+        found.append(search_metadata)
+    return found
+
+
 def alembic_config(url: str) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -31,19 +31,16 @@ def seed_accounts(session: Session) -> list[str]:
 
 
 def ensure_search_index(session: Session) -> list[str]:
-    """Rebuilds the search index when it does not hold what the database holds (a new machine,
-    a deleted instance folder, or a search schema that changed and was recreated empty)."""
-    from sqlalchemy import func, select
+    """Brings the search index up to the database when it lags behind (a new machine, a deleted
+    instance folder, an import killed before it indexed, a changed analysis, a restored backup)."""
+    from portal.content.indexing import catch_up_all
 
-    from portal.content.indexing import reindex, search_index
-    from portal.models import Case, Support
-
-    expected = {"supports": session.scalar(select(func.count(Support.id))),
-                "cases": session.scalar(select(func.count(Case.id)))}
-    if all(search_index(kind).doc_count() == count for kind, count in expected.items()):
+    results = [result for result in catch_up_all(session) if result.written]
+    if not results:
         return []
-    counts = reindex(session)
-    return [f"検索索引を作り直しました（支援制度 {counts['supports']} 件、事例 {counts['cases']} 件）"]
+    counts = {result.kind: result.written for result in results}
+    done = "を作り直しました" if any(result.rebuilt for result in results) else "の遅れを直しました"
+    return [f"検索索引{done}（支援制度 {counts.get('supports', 0)} 件、事例 {counts.get('cases', 0)} 件）"]
 
 
 def seed_demo(session: Session) -> list[str]:
@@ -53,5 +50,5 @@ def seed_demo(session: Session) -> list[str]:
     from portal.news.demo import load_demo_news
     from portal.recommend.demo import seed_demo_events
 
-    return [*load_demo(session), *ensure_search_index(session), *seed_accounts(session), *load_demo_news(session),
+    return [*ensure_search_index(session), *load_demo(session), *seed_accounts(session), *load_demo_news(session),
             *seed_demo_business(session), *seed_demo_events(session), *seed_preprint_client(session)]

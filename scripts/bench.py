@@ -31,6 +31,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench_search  # noqa: E402  (the search backends side by side, scripts/bench_search.py)
 
 REAL_FILE = ROOT.parent / "shared" / "data" / "mirasapo" / "supports-2023.json"
 KEYWORDS = ["補助金", "設備投資", "IT導入", "創業", "事業承継", "融資", "海外展開", "人材育成", "省エネ", "販路開拓",
@@ -50,14 +53,16 @@ def build_corpus(app, n_supports: int, n_cases: int) -> dict[str, float]:
     from portal.content.importers.fields import read_json
     from portal.content.indexing import reindex
     from portal.content.services import import_cases, import_supports
-    from portal.db import get_session, upgrade_database
+    from portal.db import get_db, get_session, upgrade_database
     from portal.clock import today
     from portal import taxonomy
+    from sqlalchemy.orm import Session
 
     upgrade_database(app)
     rng = random.Random(20261127)
-    with app.app_context():
-        session = get_session()
+    # Outside the app: the rows (on PostgreSQL with their words, which commit with them), not the
+    # Whoosh files, which the timed rebuild below writes.
+    with Session(get_db(app).engine) as session:
         base = demo.parse_supports(json.loads((ROOT / "portal/demo/supports.json").read_text("utf-8")), today())
         if REAL_FILE.exists():
             base += mirasapo.parse_supports(read_json(REAL_FILE))
@@ -84,9 +89,10 @@ def build_corpus(app, n_supports: int, n_cases: int) -> dict[str, float]:
         import_cases(session, cases)
         session.commit()
         loaded = time.perf_counter() - started
-        print(f"  データベースに書き込みました（{loaded:.0f} 秒）。索引を作成中…", flush=True)
+    print(f"  データベースに書き込みました（{loaded:.0f} 秒）。索引を作成中…", flush=True)
+    with app.app_context():
         started = time.perf_counter()
-        counts = reindex(session)
+        counts = reindex(get_session())
         indexed = time.perf_counter() - started
     return {"load_s": loaded, "index_s": indexed, **counts}
 
@@ -394,6 +400,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgres", default=os.environ.get("PORTAL_TEST_POSTGRES_URL",
+                                                            "postgresql://postgres@127.0.0.1:5432/test"),
+                        help="PostgreSQL for the search-backend comparison (a private schema is made and dropped)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -425,6 +434,7 @@ def main() -> None:
             fragment = client.get(sample, {"HX-Request": "true"})
         with serve({**env, "PORTAL_NAVI_CACHE_SIZE": "0"}, args.workers) as port:
             uncached_rps = throughput(port, page_paths, args.seconds, args.clients)
+        search = bench_search.run(app, env, args, work)
         locaben = bench_locaben(app, env, args.seconds, args.clients, args.workers)
         recommend = bench_recommend(work)
     finally:
@@ -444,6 +454,7 @@ def main() -> None:
           f"/healthz {hello_rps:,.0f} req/s、比 {page_rps / hello_rps:.2f}（キャッシュなし {uncached_rps / hello_rps:.2f}）")
     print(f"ページの重さ（{sample}）: 全体 {len(full):,} バイト（gzip {len(gzip.compress(full)):,}）、"
           f"htmx 断片 {len(fragment):,} バイト（gzip {len(gzip.compress(fragment)):,}）")
+    bench_search.report(search)
     print_locaben(locaben)
     print_recommend(recommend)
     bench_linking()

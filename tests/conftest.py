@@ -19,7 +19,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from portal import create_app
-from portal.db import Base, get_db, upgrade_database
+from portal.db import get_db, target_metadata, upgrade_database
 from tests.clock import clock  # noqa: F401  (the pinned clock every time-dependent test uses)
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -197,7 +197,8 @@ _migrated: set[str] = set()
 def empty_tables(app) -> None:
     engine = get_db(app).engine
     with engine.begin() as connection:
-        names = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        names = [t.name for metadata in target_metadata(engine.dialect.name)
+                 for t in reversed(metadata.sorted_tables)]
         if engine.dialect.name == "postgresql":
             connection.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from portal.content.indexing import index_cases, index_supports
 from portal.content.records import CaseRecord, Ref, SupportRecord
 from portal.content.services import import_cases, import_supports
 
@@ -27,11 +26,9 @@ def case_record(title: str, supports: list[str] = (), **kwargs) -> CaseRecord:
 
 
 def add_supports(session, *records: SupportRecord) -> list[int]:
-    """Writes the records, commits and indexes them; returns their ids in order."""
-    report = import_supports(session, list(records))
+    """Writes the records and commits (the search index follows); returns their ids in order."""
+    import_supports(session, list(records))
     session.commit()
-    with session.info["app"].app_context():
-        index_supports(session, report.changed_ids)
     from sqlalchemy import select
 
     from portal.models import Support
@@ -41,10 +38,8 @@ def add_supports(session, *records: SupportRecord) -> list[int]:
 
 
 def add_cases(session, *records: CaseRecord) -> list[int]:
-    report = import_cases(session, list(records))
+    import_cases(session, list(records))
     session.commit()
-    with session.info["app"].app_context():
-        index_cases(session, report.changed_ids)
     from sqlalchemy import select
 
     from portal.models import Case

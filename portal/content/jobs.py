@@ -1,5 +1,6 @@
-"""The search index rebuilt as a job (`content.reindex`): what an import may ask for instead of
-indexing inside the command. It rebuilds the index of the instance the worker runs in."""
+"""The search index brought up to the database as a job (`content.reindex`): what an import may ask
+for instead of indexing inside the command. Only what the index lacks is written (a full rebuild
+is `portal reindex`); on PostgreSQL the words were written with the rows, so there is nothing to do."""
 
 from __future__ import annotations
 
@@ -10,6 +11,6 @@ from portal import jobs
 
 @jobs.task("content.reindex", max_attempts=3)
 def reindex(session: Session) -> None:
-    from portal.content.indexing import reindex as rebuild
+    from portal.content.indexing import catch_up_all
 
-    rebuild(session)
+    catch_up_all(session)

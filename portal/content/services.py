@@ -1,5 +1,5 @@
 """Writing measures and cases: the one place that does, so that imports are idempotent and the
-search index and the navi's catalog follow every change.
+search index and the navi's catalog follow every change (`record_changes`, in the same transaction).
 
 `import_supports` / `import_cases` run in one transaction: either every record is written or, on
 any error, none is. A record whose content is unchanged is not touched, so re-importing the same
@@ -8,17 +8,21 @@ file changes nothing.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import clock
+from portal.content.indexing import record_changes
 from portal.content.records import CaseRecord, ImportFormatError, SupportRecord
-from portal.models import Case, CaseTag, ContentState, Support, SupportTag
+from portal.content.versions import bump_version, content_version, recent_content_version
+from portal.models import Case, CaseTag, Support, SupportTag, case_supports
+
+__all__ = ["ImportReport", "bump_version", "content_version", "import_cases", "import_supports",
+           "link_case_supports", "recent_content_version", "resolve_related"]
 
 SUPPORT_FIELDS = [f.name for f in fields(SupportRecord)
                   if f.name not in {"source", "source_id", "related", "tags", "created_at", "updated_at"}]
@@ -31,6 +35,8 @@ class ImportReport:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: int = 0
+    # Per kind, documents the text index lacked before this import (an earlier one was interrupted).
+    repaired: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, written: Sequence[tuple[Any, str]]) -> ImportReport:
@@ -48,38 +54,14 @@ class ImportReport:
         return self.created + self.updated
 
     def summary(self, what: str) -> str:
-        return (f"{what}: 新規 {len(self.created)} 件、更新 {len(self.updated)} 件、"
+        line = (f"{what}: 新規 {len(self.created)} 件、更新 {len(self.updated)} 件、"
                 f"変更なし {self.unchanged} 件")
-
-
-def bump_version(session: Session, kind: str) -> None:
-    state = session.get(ContentState, kind)
-    if state is None:
-        session.add(ContentState(kind=kind, version=1, changed_at=clock.now()))
-    else:
-        session.execute(update(ContentState).where(ContentState.kind == kind)
-                        .values(version=ContentState.version + 1, changed_at=clock.now()))
-
-
-def content_version(session: Session, kind: str) -> int:
-    return session.scalar(select(ContentState.version).where(ContentState.kind == kind)) or 0
-
-
-_versions: dict[tuple[int, str], tuple[float, int]] = {}
-
-
-def recent_content_version(session: Session, kind: str, max_age: float) -> int:
-    """The content version, asked of the database at most every `max_age` seconds per process.
-
-    Every search page needs it to know whether its catalog and cached results are current; a
-    second of delay after an import costs nothing, a query per request costs a third of a page."""
-    key = (id(session.get_bind()), kind)
-    now = time.monotonic()
-    cached = _versions.get(key)
-    if cached is None or now - cached[0] >= max_age:
-        cached = (now, content_version(session, kind))
-        _versions[key] = cached
-    return cached[1]
+        if self.repaired:
+            names = {"supports": "支援制度", "cases": "事例"}
+            order = [k for k in names if k in self.repaired] + sorted(k for k in self.repaired if k not in names)
+            counts = "、".join(f"{names.get(kind, kind)} {self.repaired[kind]:,} 件" for kind in order)
+            line = f"検索索引が遅れていたため、先に索引し直しました（{counts}）\n" + line
+        return line
 
 
 def _tag_set(tags: dict[str, list[str]]) -> set[tuple[str, str]]:
@@ -141,8 +123,10 @@ def import_supports(session: Session, records: Sequence[SupportRecord]) -> Impor
     session.flush()
     report = ImportReport.of(written)
     if report.changed_ids:
-        link_case_supports(session)
-        bump_version(session, "supports")
+        relinked = link_case_supports(session)
+        record_changes(session, "supports", report.changed_ids)
+        # A case's document names the measures it used: their new titles, or new links, change it.
+        record_changes(session, "cases", relinked | cases_using(session, report.changed_ids))
     return report
 
 
@@ -180,9 +164,8 @@ def import_cases(session: Session, records: Sequence[CaseRecord]) -> ImportRepor
         written.append((case, "updated" if changed else "unchanged"))
     session.flush()
     report = ImportReport.of(written)
-    linked = link_case_supports(session)
-    if report.changed_ids or linked:
-        bump_version(session, "cases")
+    relinked = link_case_supports(session)
+    record_changes(session, "cases", set(report.changed_ids) | relinked)
     return report
 
 
@@ -190,25 +173,35 @@ def _lookup_keys(refs: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
     return {(ref["source"], ref["source_id"]) for ref in refs if ref.get("source") and ref.get("source_id")}
 
 
-def link_case_supports(session: Session) -> bool:
+def link_case_supports(session: Session) -> set[int]:
     """Points each case at the measures its refs name, whichever was imported first.
 
-    Returns whether any link changed."""
+    Returns the ids of the cases whose links changed."""
     cases = list(session.scalars(select(Case)))
     wanted_keys = set().union(*(_lookup_keys(c.support_refs) for c in cases)) if cases else set()
     if not wanted_keys:
-        return False
+        return set()
     supports = {(s.source, s.source_id): s for s in session.scalars(
         select(Support).where(Support.source_id.in_({key[1] for key in wanted_keys})))}
-    changed = False
+    changed = set()
     for case in cases:
         targets = [supports[key] for key in sorted(_lookup_keys(case.support_refs)) if key in supports]
         if {s.id for s in targets} != {s.id for s in case.supports}:
             case.supports = targets
-            changed = True
+            changed.add(case.id)
     if changed:
         session.flush()
     return changed
+
+
+def cases_using(session: Session, support_ids: Sequence[int]) -> set[int]:
+    if not support_ids:
+        return set()
+    found: set[int] = set()
+    for start in range(0, len(support_ids), 500):
+        found.update(session.scalars(select(case_supports.c.case_id).distinct()
+                                     .where(case_supports.c.support_id.in_(support_ids[start:start + 500]))))
+    return found
 
 
 def resolve_related(session: Session, refs: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], Support | None]]:

@@ -67,7 +67,13 @@ def database_health(app: Flask) -> tuple[bool, dict]:
     return True, {}
 
 
-CHECKS = {"database": database_health, "queue": queue_health}
+def search_health(app: Flask) -> tuple[bool, dict]:
+    from portal.content.freshness import search_health as freshness
+
+    return freshness(app)
+
+
+CHECKS = {"database": database_health, "queue": queue_health, "search": search_health}
 
 
 @bp.get("/readyz")

@@ -92,6 +92,11 @@ def worker_command(threads: int, scheduler: bool | None) -> None:
     heartbeat.start()
     log.info("worker %s: queue %s (%s), %d thread(s), scheduler %s", worker, app.config["QUEUE_NAME"],
              queue.backend, threads, "on" if scheduler else "off")
+    from portal.content.freshness import catch_up_search
+
+    caught_up = catch_up_search(app)  # an index left behind by a crash or a killed import
+    if any(caught_up.values()):
+        log.info("start-up search catch-up wrote %s", caught_up)
     swept = sweeper.sweep_and_dispatch(app)
     if swept.requeued:
         log.info("start-up sweep handed %d waiting job(s) to the queue", len(swept.requeued))

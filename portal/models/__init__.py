@@ -19,6 +19,7 @@ from portal.models.news import NewsCategory, NewsItem
 from portal.models.notification import (EmailFrequency, Notification, NotificationDelivery, NotificationSettings,
                                          PushSubscription)
 from portal.models.oauth import OAuthAccessLog, OAuthAuthorizationCode, OAuthClient, OAuthConsent, OAuthToken
+from portal.models.search_change import SearchChange
 from portal.models.support import TAG_KINDS, Support, SupportTag
 from portal.models.user import Role, User
 
@@ -34,3 +35,4 @@ __all__ += ["AgencyKind", "AgencyMember", "ApplicationHistory", "BusinessAgencyL
 __all__ += ["ExternalIdentity", "StandinCodeUse"]
 __all__ += ["BenchmarkReport"]
 __all__ += ["Job", "JobState", "JobWorker", "SiteKey"]
+__all__ += ["SearchChange"]

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.content.services import recent_content_version
+from portal.content.versions import recent_content_version
 from portal.content.status import derive_status
 from portal.models import Case, CaseTag, Support, SupportTag, case_supports
 from portal.navi.bits import mask_of

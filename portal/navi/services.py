@@ -1,19 +1,22 @@
 """Searching measures and cases: text through the search adapter, filters and facets in the catalog.
 
 Facet counts follow contracts.md: for each facet, the current query with that facet's own filter
-left out, so each count says how many results ticking that value would give.
+left out, so each count says how many results ticking that value would give. The text index is
+asked about the catalog's content version (`current_index`), so it catches up when the catalog
+does; a result built while it still lags is marked not `cacheable`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from portal import taxonomy
-from portal.content.indexing import search_index
+from portal.content.freshness import current_index
+from portal.db import get_session
 from portal.models import Case, Support
 from portal.navi.bits import any_of, mask_of, positions_of
 from portal.navi.catalog import Catalog, get_catalog
@@ -48,6 +51,7 @@ class NaviResult:
     items: list
     facets: dict[str, list[FacetValue]]
     open_count: int = 0
+    cacheable: bool = True  # False while the text index lags behind the catalog
 
     @property
     def pages(self) -> int:
@@ -92,11 +96,16 @@ def filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, i
     return masks
 
 
-def text_match(catalog: Catalog, query: NaviQuery) -> tuple[int, TextMatch | None]:
+def text_match(catalog: Catalog, query: NaviQuery, session: Session | None = None) -> tuple[int, TextMatch | None]:
     """The positions whose text matches `q` (everything when there is no searchable word)."""
-    found = search_index(catalog.kind).match(query.q) if query.q else None
+    if not query.q:
+        return catalog.all, None
+    index, current = current_index(session or get_session(), catalog.kind, catalog.version)
+    found = index.match(query.q, version=catalog.version if current else None)
     if found is None:
         return catalog.all, None
+    if not current:
+        found = replace(found, current=False)
     position = catalog.position
     return mask_of(position[p] for p in (int(i) for i in found.ids()) if p in position), found
 
@@ -130,7 +139,7 @@ def _ordered(catalog: Catalog, mask: int, query: NaviQuery, found: TextMatch | N
 
 def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
     catalog = get_catalog(session, query.kind)
-    text_mask, found = text_match(catalog, query)
+    text_mask, found = text_match(catalog, query, session)
     masks = filter_masks(catalog, query, today)
     result_mask = text_mask
     for mask in masks.values():
@@ -159,4 +168,4 @@ def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
         statement = select(model).where(model.id.in_(page_ids)).options(*LIST_COLUMNS[query.kind])
         rows = {row.id: row for row in session.scalars(statement)}
     return NaviResult(query=query, total=result_mask.bit_count(), items=[rows[i] for i in page_ids if i in rows],
-                      facets=facets, open_count=open_count)
+                      facets=facets, open_count=open_count, cacheable=found is None or found.current)

@@ -52,7 +52,7 @@ def _search_page(kind: str, template: str, endpoint: str):
             result=services.search(session, query, day),
             saved=saved_ids(session, current_user) if current_user.is_authenticated else set(),
             support_choices=_support_choices(session) if kind == "cases" else [])
-        if cache_key is not None:
+        if cache_key is not None and context["result"].cacheable:
             region = render_block(template, "navi_region", **context)
             region_cache().put(cache_key, region)
             context["region_html"] = Markup(region)

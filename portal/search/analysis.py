@@ -7,17 +7,22 @@ take over ten minutes), and each word becomes a term: 東京都 is 東京/都, s
 match, while 京都府 is 京都/府 and matches. Short units are small (補助/金, 小/規模, 持続/化), so a
 partial word is usually a whole unit: 「補助」 finds 補助金.
 
-Every two neighbouring words of a run also make a *pair* term ("補助"+"金" → 補助金), stored in a
-separate field. A query word of several units is the AND of its pair terms, so no positions are
-needed (the index is smaller and every lookup is one posting list), and a unit that MeCab keeps
-whole in one text and splits in another still meets: 補助金 as one unit or as 補助/金 gives the same
-term either way.
+A query word of several units matches only where those units are neighbours. For Whoosh's short
+fields every two neighbouring words of a run also make a *pair* term ("補助"+"金" → 補助金), stored in
+a separate field, and such a query is the AND of its pair terms (one posting list each, no
+positions); long bodies keep positions instead (pairs there were most of the terms and most of the
+indexing time) and are asked a phrase. PostgreSQL asks a phrase (`<->`) everywhere.
 
 Before analysis: NFKC (ＩＴ＝IT, ｶﾀｶﾅ＝カタカナ); after it, each word is folded: lowercase, katakana
 to hiragana, ヶ/ヵ to か, and the final ー of a long loanword dropped (コンピューター＝コンピュータ).
 MeCab reads the original script, which it segments best; the folding is what makes ものづくり and
 モノづくり, or サーバー and サーバ, the same term. Text is cut into runs at every character that is
 not a letter or digit, so no term spans punctuation or spaces.
+
+Positions leave a gap after every run, so a phrase (neighbouring words, as 「IT導入」 asks) never
+spans punctuation or runs from one keyword into the next; both backends see the same positions.
+A word longer than `MAX_WORD_LENGTH` (a stray hash or encoded blob, never something people type)
+is not indexed: PostgreSQL caps lexemes at 2 KB.
 
 Whoosh pickles the analyzers into the index schema: they are importable classes whose only state is
 a version number, and the MeCab tagger is created lazily per process.
@@ -32,8 +37,9 @@ from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Token
 
-# Bump when the terms change: an index written with another version is recreated on open.
-ANALYSIS_VERSION = 4
+# Bump when the terms or their positions change: an index written with another version is rebuilt.
+ANALYSIS_VERSION = 5
+MAX_WORD_LENGTH = 100
 RUN_CACHE_SIZE = 65536
 
 _RUN = re.compile(r"[^\W_]+")
@@ -93,13 +99,13 @@ def _mecab():
 def words_of_run(run: str) -> tuple[str, ...]:
     """The folded short-unit words of one NFKC run of letters and digits."""
     if run.isascii():
-        return (run.lower(),)
+        return (run.lower(),) if len(run) <= MAX_WORD_LENGTH else ()
     with _lock:  # a fugashi Tagger is not safe to share between threads
         surfaces = [word.surface for word in _mecab()(run)]
     words = []
     for surface in surfaces:
         folded = fold(surface)
-        if folded:
+        if folded and len(folded) <= MAX_WORD_LENGTH:
             words.append(folded)
     return tuple(words)
 
@@ -136,6 +142,7 @@ class _TermAnalyzer(Analyzer):
                 token.pos = position
                 position += 1
                 yield token
+            position += 1  # the gap that ends a run (see the module docstring)
 
 
 class WordAnalyzer(_TermAnalyzer):

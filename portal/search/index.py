@@ -1,4 +1,4 @@
-"""The search adapter: one Whoosh index per kind of document, answering with ids.
+"""The embedded backend: one Whoosh index per kind of document, answering with ids.
 
 The app filters, counts facets and sorts in its own in-memory catalog, so all it needs from text
 search is which documents match each query word in each field. That is one or a few posting lists
@@ -10,69 +10,54 @@ weight of the best field it was found in (title ≫ keywords > body).
 Searches open a searcher per call (Whoosh searchers are not shared between threads). Writes are
 serialised within the process by a lock and across processes by Whoosh's lock file, which the
 writer retries for `WRITE_TIMEOUT` seconds before raising `LockError`.
+
+The stamp of the content the index holds is a small JSON file inside the index folder, replaced
+atomically after each commit: lose the folder and the stamp goes with it. A crash between the commit
+and the stamp leaves the older stamp, so the next catch-up merely repeats some work. Catch-ups
+(which read the database, then write) are serialised across processes by `flock` on a file beside
+the folder, since Whoosh's own lock only covers one commit.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import json
 import logging
 import os
 import re
 import threading
+import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import Term
+from whoosh.query import Phrase, Term
 from whoosh.writing import CLEAR
 
 from .analysis import pairs, runs
-from .schema import FIELD_WEIGHTS, PAIR_SUFFIX, PAIRED_FIELDS, TEXT_FIELDS, build_schema, document_fields, schema_signature
+from .base import Stamp, TextIndex, TextMatch
+from .schema import PAIR_SUFFIX, PAIRED_FIELDS, TEXT_FIELDS, build_schema, document_fields, schema_signature
 
 WRITE_TIMEOUT = 5.0
 WRITE_RETRY_DELAY = 0.05
 CACHE_SIZE = 4096
 REBUILD_POOL_MB = 1024
+# How long a catch-up waits for another one (a full rebuild of 30,000 documents takes about a minute).
+EXCLUSIVE_TIMEOUT = 300.0
+HELD_FILE = "held.json"
 
 _KIND = re.compile(r"[a-z0-9_-]+")
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class TextMatch:
-    """Per query word, the ids found in each field."""
-
-    words: tuple[dict[str, frozenset[str]], ...]
-
-    def ids(self) -> set[str]:
-        result: set[str] | None = None
-        for fields in self.words:
-            found = set().union(*fields.values())
-            result = found if result is None else result & found
-            if not result:
-                return set()
-        return result or set()
-
-    def scores(self, ids: Iterable[str] | None = None) -> dict[str, int]:
-        ids = self.ids() if ids is None else ids
-        ranked = sorted(FIELD_WEIGHTS, key=FIELD_WEIGHTS.get, reverse=True)
-        scores = dict.fromkeys(ids, 0)
-        for fields in self.words:
-            for doc_id in scores:
-                for name in ranked:
-                    if doc_id in fields[name]:
-                        scores[doc_id] += FIELD_WEIGHTS[name]
-                        break
-        return scores
-
-
-class SearchIndex:
-    """Full-text index of one kind of document ("supports", "cases", ...)."""
+class WhooshIndex(TextIndex):
+    """Whoosh index of one kind of document ("supports", "cases", ...) under `path`/`kind`."""
 
     def __init__(self, path: str | os.PathLike, kind: str):
         if not _KIND.fullmatch(kind):
@@ -109,6 +94,7 @@ class SearchIndex:
                 return ix
             log.warning("search index %s has an outdated schema; recreating it", self.directory)
             ix.close()
+        self._hold(None)  # a new, empty index holds no content version
         return storage.create_index(schema)
 
     # Writing
@@ -124,7 +110,7 @@ class SearchIndex:
                 raise
             writer.commit(**commit_options)
 
-    def rebuild(self, docs: Iterable[dict]) -> int:
+    def rebuild(self, docs: Iterable[dict], *, stamp: Stamp | None = None, connection: Any = None) -> int:
         """Replace the whole index with `docs` in one commit; returns how many there are."""
         seen: set[str] = set()
         # A large in-memory pool: sorting postings through temporary files made a 30,000-document
@@ -136,21 +122,60 @@ class SearchIndex:
                     raise ValueError(f"duplicate document id {fields['id']!r}")
                 seen.add(fields["id"])
                 writer.add_document(**fields)
+        self._hold(stamp)
         return len(seen)
 
-    def upsert_many(self, docs: Iterable[dict]) -> None:
-        """Add or replace several documents in one commit."""
+    def apply(self, upserts: Iterable[dict] = (), deletes: Iterable[str] = (), *, stamp: Stamp | None = None,
+              connection: Any = None) -> None:
+        """Add or replace `upserts` (the last of one id wins) and remove `deletes` in one commit."""
+        latest = {fields["id"]: fields for fields in map(document_fields, upserts)}
         with self._writing() as writer:
-            for doc in docs:
-                writer.update_document(**document_fields(doc))
+            for fields in latest.values():
+                writer.update_document(**fields)
+            for doc_id in deletes:
+                writer.delete_by_term("id", str(doc_id))
+        self._hold(stamp)
 
-    def upsert(self, doc: dict) -> None:
-        self.upsert_many([doc])
+    # The content version held
 
-    def delete(self, doc_id: str) -> None:
-        """Remove the document `doc_id`; unknown ids are ignored."""
-        with self._writing() as writer:
-            writer.delete_by_term("id", str(doc_id))
+    @property
+    def _held_path(self) -> Path:
+        return self.directory / HELD_FILE
+
+    def held(self, connection: Any = None) -> Stamp | None:
+        try:
+            return Stamp.from_json(json.loads(self._held_path.read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _hold(self, stamp: Stamp | None) -> None:
+        if stamp is None:
+            self._held_path.unlink(missing_ok=True)
+            return
+        temporary = self._held_path.with_name(f".{HELD_FILE}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_text(json.dumps(stamp.as_json()), "utf-8")
+        os.replace(temporary, self._held_path)
+
+    @contextmanager
+    def exclusive(self, connection: Any = None, wait: bool = True) -> Iterator[bool]:
+        # Beside the folder, not in it: the folder may be deleted and recreated while someone waits.
+        with open(self.directory.parent / f".{self.kind}.catch-up.lock", "a+b") as handle:
+            deadline = time.monotonic() + EXCLUSIVE_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not wait:
+                        yield False
+                        return
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"another catch-up of {self.directory} holds its lock") from None
+                    time.sleep(WRITE_RETRY_DELAY)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # Reading
 
@@ -180,12 +205,14 @@ class SearchIndex:
 
     def _word_ids(self, searcher, ids, generation: int, field: str, words: tuple[str, ...]) -> frozenset[str]:
         def compute() -> frozenset[str]:
+            if len(words) > 1 and field not in PAIRED_FIELDS:
+                if any((field, word) not in searcher.reader() for word in words):
+                    return frozenset()
+                return frozenset(ids[n] for n in searcher.docs_for_query(Phrase(field, list(words))))
             if len(words) > 1:
                 result: frozenset[str] | None = None
-                terms = pairs(words) if field in PAIRED_FIELDS else list(dict.fromkeys(words))
-                term_field = field + PAIR_SUFFIX if field in PAIRED_FIELDS else field
-                for term in terms:
-                    found = self._ids_with(searcher, ids, term_field, term)
+                for term in pairs(words):
+                    found = self._ids_with(searcher, ids, field + PAIR_SUFFIX, term)
                     result = found if result is None else result & found
                     if not result:
                         break
@@ -201,8 +228,9 @@ class SearchIndex:
 
         return self._cached(generation, (field, words), compute)
 
-    def match(self, q: str) -> TextMatch | None:
-        """Which documents contain each word of `q`, per field; None when `q` has no words."""
+    def match(self, q: str, version: int | None = None) -> TextMatch | None:
+        """Which documents contain each word of `q`, per field; None when `q` has no words.
+        (`version` is not needed: the cache follows Whoosh's own generation.)"""
         query_words = list(dict.fromkeys(runs(q)))
         if not query_words:
             return None
@@ -216,22 +244,12 @@ class SearchIndex:
                           for words in query_words)
         return TextMatch(found)
 
-    def search(self, q: str, limit: int | None = None) -> list[tuple[str, float]]:
-        """Ids and scores of the documents matching every word of `q`, best first."""
-        found = self.match(q)
-        if found is None:
-            return []
-        ranked = sorted(found.scores().items(), key=lambda item: (-item[1], item[0]))
-        return [(doc_id, float(score)) for doc_id, score in ranked[:limit]]
-
-    def ids_matching(self, q: str) -> set[str]:
-        """All ids matching `q` (unscored); a blank `q` gives none."""
-        found = self.match(q)
-        return found.ids() if found is not None else set()
-
-    def doc_count(self) -> int:
+    def doc_count(self, connection: Any = None) -> int:
         with self._ix.searcher() as searcher:
             return searcher.doc_count()
 
     def close(self) -> None:
         self._ix.close()
+
+
+SearchIndex = WhooshIndex  # the name this adapter had before there were two backends

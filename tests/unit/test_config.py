@@ -85,3 +85,13 @@ def test_rate_limits_share_the_queues_redis_unless_told_otherwise(tmp_path):
     told = build_config(tmp_path, environ={**DEV, "PORTAL_QUEUE_URL": "redis://10.0.0.5:6379/2",
                                            "PORTAL_RATELIMIT_STORAGE_URI": "redis://10.0.0.9:6379/0"})
     assert told["RATELIMIT_STORAGE_URI"] == "redis://10.0.0.9:6379/0"
+
+
+def test_the_search_backend_must_be_one_this_database_can_have(tmp_path):
+    assert build_config(tmp_path, {"SEARCH_BACKEND": "whoosh"}, environ=DEV)["SEARCH_BACKEND"] == "whoosh"
+    assert build_config(tmp_path, {"SEARCH_BACKEND": "postgresql"},
+                        environ={**DEV, "DATABASE_URL": "postgresql://db/portal"})["SEARCH_BACKEND"] == "postgresql"
+    with pytest.raises(ValueError, match="needs DATABASE_URL to name a PostgreSQL database"):
+        build_config(tmp_path, {"SEARCH_BACKEND": "postgresql"}, environ=DEV)
+    with pytest.raises(ValueError, match="give whoosh or postgresql"):
+        build_config(tmp_path, environ={**DEV, "PORTAL_SEARCH_BACKEND": "elastic"})

@@ -189,10 +189,6 @@ def _measure_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "B answers text search from its own Whoosh index, which only B's imports update; issue 13's PostgreSQL "
-    "search backend (the search developer's part) makes every instance see an import at commit. "
-    "Remove this mark when that backend is merged."))
 def test_a_measure_imported_through_a_is_found_by_bs_search_within_the_bound(machines, tmp_path):
     setup, (a, b) = machines
     query = f"{b.url}/api/v1/supports?q=カーボンニュートラル設備"

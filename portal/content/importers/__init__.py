@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.content.importers import demo, jgrants, mirasapo
 from portal.content.importers.fields import read_json
 from portal.content.importers.transaction import (IndexingError, in_one_transaction, index_changes,
-                                                  write_cases, write_supports)
+                                                  repair_before_import, write_cases, write_supports)
 from portal.content.records import CaseRecord, ImportFormatError, SupportRecord
 from portal.content.services import ImportReport
 
@@ -50,9 +50,12 @@ def _parser(kind: str, fmt: str) -> Callable[[Any], list[Any]]:
 
 def import_file(session: Session, kind: str, path: str | PathLike[str], fmt: str) -> ImportReport:
     """Reads, parses and writes a file of measures or cases in one transaction, then indexes the
-    changes. Raises `ImportFormatError` (nothing written) or, after the commit, `IndexingError`."""
+    changes. Raises `ImportFormatError` (nothing written) or `IndexingError` (before writing when
+    the index could not be repaired first, else after the commit). `report.repaired` counts, per
+    kind, the documents an earlier import had left out of the index."""
     parse = _parser(kind, fmt)
     data = read_json(path)
+    repaired = {result.kind: result.written for result in repair_before_import(session) if result.written}
 
     def work() -> ImportReport:
         records = parse(data)
@@ -63,6 +66,7 @@ def import_file(session: Session, kind: str, path: str | PathLike[str], fmt: str
         return write_supports(session, records)
 
     report = in_one_transaction(session, work)
+    report.repaired = repaired
     if kind == "cases":
         index_changes(session, cases=report)
     else:

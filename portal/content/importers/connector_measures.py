@@ -6,24 +6,20 @@ of a Jグランツ API item and read by the same parser (`importers.jgrants.pars
 brought by a sync and the same call imported from a file are one measure with the same fields,
 found by (source, id); an unchanged call is not touched, so a re-sync changes nothing.
 
-Writing happens in the caller's transaction. The search index may only follow committed rows, so
-the changed ids are noted on the session and indexed right after its commit (from a fresh session,
-which sees exactly what was committed: an id rolled back since is simply dropped from the index).
-An app context is pushed only when there is none: pushing one inside a request would, on its
-teardown, close the request's own scoped session.
+Writing happens in the caller's transaction, through `import_supports`, which records the changes
+for the search index there too (see portal/content/indexing.py: in the same transaction on
+PostgreSQL, right after the commit with Whoosh; a savepoint rolled back takes its changes with it).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal.content.importers import jgrants
@@ -34,8 +30,6 @@ from portal.models import Support
 from portal.records import SupportMeasureRecord
 
 log = logging.getLogger(__name__)
-
-_PENDING = "portal_pending_support_index"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -87,38 +81,12 @@ def support_records(records: Sequence[SupportMeasureRecord], source: str) -> tup
 
 def import_measure_records(session: Session, records: Sequence[SupportMeasureRecord], source: str,
                            app: Flask | None = None) -> ImportReport:
-    """Creates or updates the measures in the caller's transaction; indexes them after its commit."""
+    """Creates or updates the measures in the caller's transaction; the search index follows."""
     parsed, items = support_records(records, source)
     if not parsed:
         return ImportReport()
+    if app is not None:
+        session.info.setdefault("app", app)  # whose index follows the commit
     if source == jgrants.SOURCE:
         jgrants.keep_detail_fields(session, {"result": items}, parsed)
-    report = import_supports(session, parsed)
-    if report.changed_ids:
-        index_after_commit(session, report.changed_ids, app)
-    return report
-
-
-def index_after_commit(session: Session, support_ids: Sequence[int], app: Flask | None = None) -> None:
-    pending: set[int] = session.info.setdefault(_PENDING, set())
-    pending.update(support_ids)
-    target = app or session.info.get("app") or current_app._get_current_object()
-    if not event.contains(session, "after_commit", _index_pending):
-        session.info["portal_index_app"] = target
-        event.listen(session, "after_commit", _index_pending)
-
-
-def _index_pending(session: Session) -> None:
-    from portal.content.importers.transaction import IndexingError, index_changes
-
-    if session.in_nested_transaction():  # a SAVEPOINT released: the rows are not committed yet
-        return
-    ids = sorted(session.info.pop(_PENDING, set()))
-    app = session.info.get("portal_index_app")
-    if not ids or app is None:
-        return
-    try:
-        with nullcontext() if has_app_context() else app.app_context(), Session(session.get_bind()) as fresh:
-            index_changes(fresh, supports=ImportReport(updated=ids))
-    except IndexingError as error:  # the rows are committed; `portal reindex` (or the next seed) repairs the index
-        log.error("%s", error)
+    return import_supports(session, parsed)

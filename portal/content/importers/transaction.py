@@ -1,9 +1,10 @@
 """One import = one transaction, then the search index.
 
 `in_one_transaction` runs the parse-and-write step and commits; on any error it rolls back and
-raises `ImportFormatError`, so nothing of a bad file is ever written. Only after the commit does
-`index_changes` update the search index with the ids that changed — including the cases whose
-linked measures changed, because a case's search document names those measures.
+raises `ImportFormatError`, so nothing of a bad file is ever written. The writes log what changed
+(and, on PostgreSQL, index it in the same transaction); after the commit `index_changes` brings
+every kind's index up to the database — what this import changed and whatever an earlier, killed
+one left behind.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.content.importers.fields import check_lengths
-from portal.content.indexing import index_cases, index_supports
+from portal.content.indexing import CatchUp, catch_up_all
 from portal.content.records import CaseRecord, ImportFormatError, SupportRecord
 from portal.content.services import ImportReport, import_cases, import_supports
-from portal.models import Case, Support, case_supports
+from portal.models import Case, Support
 
 T = TypeVar("T")
 
@@ -55,21 +55,22 @@ def write_cases(session: Session, records: Sequence[CaseRecord]) -> ImportReport
     return import_cases(session, records)
 
 
-def _cases_using(session: Session, support_ids: Sequence[int]) -> list[int]:
-    if not support_ids:
-        return []
-    return list(session.scalars(select(case_supports.c.case_id).distinct()
-                                .where(case_supports.c.support_id.in_(support_ids))))
-
-
 def index_changes(session: Session, supports: ImportReport | None = None,
-                  cases: ImportReport | None = None) -> None:
-    """After the commit: index what changed. Raises `IndexingError` when the index fails."""
+                  cases: ImportReport | None = None) -> list[CatchUp]:
+    """After the commit: every kind's index caught up (the reports are what the caller wrote; the
+    change log already names them). Raises `IndexingError` when an index cannot follow."""
     try:
-        support_ids = supports.changed_ids if supports else []
-        case_ids = set(cases.changed_ids if cases else []) | set(_cases_using(session, support_ids))
-        index_supports(session, support_ids)
-        index_cases(session, case_ids)
+        return catch_up_all(session)
     except Exception as error:
         raise IndexingError(f"データは取り込みましたが、検索インデックスを更新できませんでした（{_reason(error)}）。"
-                            "portal reindex を実行してください") from error
+                            "次の取り込み・portal seed・portal reindex のどれかで追いつきます") from error
+
+
+def repair_before_import(session: Session) -> list[CatchUp]:
+    """Before writing: whatever an earlier, interrupted import left out of the index, indexed now,
+    so that an import never reports 「変更なし」 over an index that lags behind."""
+    try:
+        return catch_up_all(session)
+    except Exception as error:
+        raise IndexingError(f"検索インデックスを最新にできなかったため、取り込みを中止しました（{_reason(error)}）。"
+                            "何も書き込んでいません") from error
