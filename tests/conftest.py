@@ -216,6 +216,10 @@ def app(db_url, smtp_server, tmp_path):
     yield app
     if "event_writer" in app.extensions:  # write what is queued now, not at exit into a dropped schema
         app.extensions["event_writer"].flush()
+    # A search catch-up a test set off in the background would otherwise open a connection after the
+    # engine is disposed, and leave it for the garbage collector to find open in a later test.
+    for thread in list(app.extensions.get("portal_search_catch_ups", {}).values()):
+        thread.join(timeout=60)
     get_db(app).session.remove()
     get_db(app).engine.dispose()
 
