@@ -13,6 +13,7 @@ from portal.models.content_state import ContentState
 from portal.models.event import Event
 from portal.models.identity import ExternalIdentity, StandinCodeUse
 from portal.models.interest import BusinessInterest
+from portal.models.invitation import BusinessInvitation
 from portal.models.mylist import SavedItem, SavedSearch
 from portal.models.news import NewsCategory, NewsItem
 from portal.models.notification import (EmailFrequency, Notification, NotificationDelivery, NotificationSettings,
@@ -32,3 +33,4 @@ __all__ += ["BusinessInterest", "Event"]
 __all__ += ["AgencyKind", "AgencyMember", "ApplicationHistory", "BusinessAgencyLink", "SupportAgency"]
 __all__ += ["ExternalIdentity", "StandinCodeUse"]
 __all__ += ["BenchmarkReport"]
+__all__ += ["BusinessInvitation"]
