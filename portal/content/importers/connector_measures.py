@@ -4,7 +4,10 @@ They are public catalogue entries, not a business's data, so they are not propos
 writes them the way `portal import --format jgrants` does. Each record is put back into the shape
 of a Jグランツ API item and read by the same parser (`importers.jgrants.parse_item`), so a call
 brought by a sync and the same call imported from a file are one measure with the same fields,
-found by (source, id); an unchanged call is not touched, so a re-sync changes nothing.
+found by (source, id); an unchanged call is not touched, so a re-sync changes nothing. A call the
+catalogue already has under another id or from another source updates that measure instead of
+adding a second (`importers.duplicates`). Only live connections come here: a sandbox never writes
+to the catalogue (`portal.linking.proposals.route_records`).
 
 Writing happens in the caller's transaction. The search index may only follow committed rows, so
 the changed ids are noted on the session and indexed right after its commit (from a fresh session,
@@ -27,9 +30,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.content.importers import jgrants
+from portal.content.importers.duplicates import fold_duplicates
 from portal.content.importers.fields import check_lengths
 from portal.content.records import ImportFormatError, SupportRecord
-from portal.content.services import ImportReport, import_supports
+from portal.content.services import ImportReport, bump_version, import_supports
 from portal.models import Support
 from portal.records import SupportMeasureRecord
 
@@ -93,7 +97,11 @@ def import_measure_records(session: Session, records: Sequence[SupportMeasureRec
         return ImportReport()
     if source == jgrants.SOURCE:
         jgrants.keep_detail_fields(session, {"result": items}, parsed)
-    report = import_supports(session, parsed)
+    parsed, merged = fold_duplicates(session, parsed)
+    report = import_supports(session, parsed) if parsed else ImportReport()
+    if merged:
+        report.updated.extend(merged)
+        bump_version(session, "supports")
     if report.changed_ids:
         index_after_commit(session, report.changed_ids, app)
     return report
