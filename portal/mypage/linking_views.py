@@ -33,7 +33,7 @@ from flask import Response, abort, current_app, flash, make_response, redirect, 
 from flask import session as cookie
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
@@ -47,7 +47,7 @@ from portal.htmx import redirect_after_post, render
 from portal.linking import oauth
 from portal.linking.crypto import seal, unseal
 from portal.linking.services import DEFAULT_SYNC_INTERVAL_HOURS, register_labels
-from portal.models import Business, Connection, ConnectionState, SyncOutcome
+from portal.models import Business, Connection, ConnectionState, Decision, ProposedChange, SyncOutcome
 from portal.mypage.consent import (MODE_LABELS, attach_upload_error, auth_note, available_modes, consent_form,
                                    credential_fields, credentials_from, file_fields, oauth_client, uploads_from)
 from portal.mypage.regions import bp, current_business
@@ -113,8 +113,14 @@ def _after_first_sync_done(info: ConnectorInfo, run) -> Response:
     if run.outcome is SyncOutcome.ERROR:
         flash(f"{info.connector.title}と連携しましたが、最初の取得に失敗しました：{run.error}", "error")
         return redirect_after_post("mypage.links")
-    flash(f"{info.connector.title}と連携し、データを取得しました。反映する変更を選んでください。", "success")
-    return redirect_after_post("mypage.proposals")
+    waiting = get_session().scalar(select(func.count(ProposedChange.id)).where(
+        ProposedChange.connection_id == run.connection_id, ProposedChange.decision == Decision.PENDING))
+    if waiting:
+        flash(f"{info.connector.title}と連携し、データを取得しました。反映する変更を選んでください。", "success")
+        return redirect_after_post("mypage.proposals")
+    flash(f"{info.connector.title}と連携し、データを取得しました（{run.records}件を読み取りました）。"
+          "マイページの値と違うところはなかったため、確認する変更はありません。", "success")
+    return redirect_after_post("mypage.connection_page", name=info.name)
 
 
 def _consent_page(info: ConnectorInfo, form: FlaskForm, status: int) -> Response:

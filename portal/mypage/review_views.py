@@ -41,8 +41,13 @@ def _groups(session, business: Business) -> list[review.Group]:
 
 def _page(groups: list[review.Group], chosen: set[int], errors: dict[str, list[str]] | None = None,
           status: int = 200):
+    errors = errors or {}
+    summary: dict[str, str] = {}  # each refusal once, linked to the first group it concerns
+    for group_id, messages in errors.items():
+        for message in messages:
+            summary.setdefault(message, group_id)
     return render("mypage/linking/proposals.html", http_status=status, services=_by_service(groups),
-                  chosen=chosen, errors=errors or {}, conflicts=review.count_conflicts(groups),
+                  chosen=chosen, errors=errors, summary=summary, conflicts=review.count_conflicts(groups),
                   total=sum(len(group.cards) for group in groups))
 
 

@@ -111,3 +111,10 @@ def test_the_unlink_message_says_what_was_put_back_and_what_was_emptied(client, 
     session.expire_all()
     assert store.records(session, business, "period")[0].net_sales == 1_000_000
     assert session.scalar(select(func.count(SupportAgency.id))) > 0
+
+
+def test_a_link_with_nothing_to_decide_lands_on_the_service_page(client, session, owner):
+    response = submit(client, "/mypage/links/jgrants/link", {"mode": "sandbox"})
+    assert response.status_code == 303 and response.headers["Location"] == "/mypage/links/jgrants"
+    page = text(client.get("/mypage/links/jgrants"))
+    assert "確認する変更はありません" in page and "取得の履歴（1回）" in page
