@@ -32,6 +32,7 @@ def test_inviting_joining_and_passing_on_the_owner_role(new_context, make_user, 
     page.get_by_role("button", name="招待のメールを送る").click()
     expect(page.get_by_role("status")).to_contain_text(f"{colleague.email} に招待のメールを送りました")
     expect(page.locator(".member", has_text=colleague.email)).to_contain_text("まで有効")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
 
     link = mailbox.last_link(colleague.email, "/members/join/")
     guest = new_context(viewport=PHONE).new_page()
