@@ -27,15 +27,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.models import Business, User, ValueChange, ValueSource
 from portal.store.history import MANUAL, record_change, register_source_label, source_label
-from portal.store.reads import get_record
+from portal.store.reads import records
 from portal.store.sections import SECTIONS, Section
-from portal.store.writes import remove_record
+from portal.store.writes import remove_loaded_record
 
 UNLINKED_PREFIX = "unlinked:"
 RESTORED_PREFIX = "restored:"
@@ -90,6 +90,25 @@ class Earlier:
     by_id: int | None
 
 
+@dataclass(frozen=True)
+class Step:
+    """One row of a field's history, read as plain values (thousands of them are never ORM objects)."""
+
+    old_value: str | None
+    new_value: str | None
+    source: str
+    at: datetime
+    by_id: int | None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a field's current value came from (its `ValueSource` row, as plain values)."""
+
+    source: str
+    at: datetime
+
+
 def _origin(change_source: str) -> str | None:
     """The source a history row's new value belongs to; None for a removal note."""
     if change_source.startswith(UNLINKED_PREFIX):
@@ -104,14 +123,14 @@ def counts(origin: str, at: datetime, removing: str, withdrawn: Mapping[str, dat
     return origin != removing and not (origin in withdrawn and at <= withdrawn[origin])
 
 
-def earlier_value(changes: list[ValueChange], removing: str, withdrawn: Mapping[str, datetime]) -> Earlier | None:
-    """The newest value in `changes` (one field's history, oldest first) that may come back; None when
+def earlier_value(steps: list[Step], removing: str, withdrawn: Mapping[str, datetime]) -> Earlier | None:
+    """The newest value in `steps` (one field's history, oldest first) that may come back; None when
     the field never had one."""
-    for change in reversed(changes):
-        origin = _origin(change.source)
-        if origin is not None and counts(origin, change.at, removing, withdrawn):
-            return Earlier(change.new_value, origin, change.at, change.changed_by_id)
-    first = changes[0] if changes else None
+    for step in reversed(steps):
+        origin = _origin(step.source)
+        if origin is not None and counts(origin, step.at, removing, withdrawn):
+            return Earlier(step.new_value, origin, step.at, step.by_id)
+    first = steps[0] if steps else None
     if first is not None and first.old_value is not None:  # a value older than the history itself
         return Earlier(first.old_value, MANUAL, first.at, None)
     return None
@@ -126,15 +145,27 @@ def _keepable(section: Section, record: object, final: Mapping[str, object]) -> 
     return keep
 
 
-def _histories(session: Session, business: Business, keys: set[tuple[str, int]]) -> dict[tuple, list[ValueChange]]:
+def _histories(session: Session, business: Business, keys: set[tuple[str, int]]) -> dict[tuple, list[Step]]:
     sections = {section for section, _record in keys}
-    rows = session.scalars(select(ValueChange).where(ValueChange.business_id == business.id,
-                                                     ValueChange.section.in_(sections))
+    rows = session.execute(select(ValueChange.section, ValueChange.record_id, ValueChange.field, ValueChange.old_value,
+                                  ValueChange.new_value, ValueChange.source, ValueChange.at, ValueChange.changed_by_id)
+                           .where(ValueChange.business_id == business.id, ValueChange.section.in_(sections))
                            .order_by(ValueChange.at, ValueChange.id))
-    found: dict[tuple, list[ValueChange]] = defaultdict(list)
-    for row in rows:
-        if (row.section, row.record_id) in keys:
-            found[(row.section, row.record_id, row.field)].append(row)
+    found: dict[tuple, list[Step]] = defaultdict(list)
+    for section, record_id, name, old, new, source, at, by_id in rows:
+        if (section, record_id) in keys:
+            found[(section, record_id, name)].append(Step(old, new, source, at, by_id))
+    return found
+
+
+def _records(session: Session, business: Business, keys: set[tuple[str, int]]) -> dict[tuple[str, int], object]:
+    """The records the keys name, one query per list section (the business itself for 基本情報)."""
+    found: dict[tuple[str, int], object] = {}
+    for section in sorted({section for section, _record in keys}):
+        if SECTIONS[section].is_list:
+            found.update({(section, record.id): record for record in records(session, business, section)})
+        else:
+            found[(section, 0)] = business
     return found
 
 
@@ -143,23 +174,27 @@ def remove_source_values(session: Session, business: Business, source: str, user
     """Puts back or empties the values whose current source is `source`, and removes list records left
     with nothing that still counts; see the module docstring. Returns what was done."""
     withdrawn = dict(withdrawn or {})
-    sources = {(row.section, row.record_id, row.field): row for row in session.scalars(
-        select(ValueSource).where(ValueSource.business_id == business.id)) if row.section in SECTIONS}
+    sources = {(section, record_id, name): Origin(origin, at) for section, record_id, name, origin, at in session.execute(
+        select(ValueSource.section, ValueSource.record_id, ValueSource.field, ValueSource.source, ValueSource.updated_at)
+        .where(ValueSource.business_id == business.id)) if section in SECTIONS}
     by_record: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for (section_name, record_id, name), row in sources.items():
-        if row.source == source:
+    for (section_name, record_id, name), origin in sources.items():
+        if origin.source == source:
             by_record[(section_name, record_id)].add(name)
     histories = _histories(session, business, set(by_record))
+    loaded = _records(session, business, set(by_record))
     result = Removal()
     now, note = clock.now(), unlinked_source(source)
     for (section_name, record_id), names in sorted(by_record.items()):
         section = SECTIONS[section_name]
-        record = get_record(session, business, section_name, record_id if section.is_list else None)
+        record = loaded.get((section_name, record_id))
+        if record is None:  # a source row left behind by a record removed long ago
+            continue
         earlier = {name: earlier_value(histories.get((section_name, record_id, name), []), source, withdrawn)
                    for name in names}
         final = {name: section.spec(name).from_text(e.text) if e else None for name, e in earlier.items()}
         if section.is_list and not _anything_left(section, record, record_id, names, final, sources, withdrawn):
-            remove_record(session, business, section_name, record.id, user, source=note)
+            remove_loaded_record(session, business, section_name, record, user, source=note)
             result.records_removed[section_name] = result.records_removed.get(section_name, 0) + 1
             continue
         keep = _keepable(section, record, final)
@@ -169,16 +204,18 @@ def remove_source_values(session: Session, business: Business, source: str, user
             if old is None and new is None:
                 continue
             record_change(session, business, section_name, record_id, label, spec, old, None, note, user, now)
-            row = sources[(section_name, record_id, name)]
             setattr(record, name, new)
+            where = (ValueSource.business_id == business.id, ValueSource.section == section_name,
+                     ValueSource.record_id == record_id, ValueSource.field == name)
             if new is None:
-                session.delete(row)
+                session.execute(delete(ValueSource).where(*where))
                 result.cleared += 1
                 continue
             origin = earlier[name]
             record_change(session, business, section_name, record_id, label, spec, None, new,
                           restored_source(origin.origin), user, now)
-            row.source, row.updated_at, row.updated_by_id = origin.origin, origin.at, origin.by_id
+            session.execute(update(ValueSource).where(*where).values(source=origin.origin, updated_at=origin.at,
+                                                                     updated_by_id=origin.by_id))
             result.restored += 1
         result.kept.extend((section_name, record_id, name) for name in sorted(keep))
         business.updated_at = now
@@ -187,14 +224,14 @@ def remove_source_values(session: Session, business: Business, source: str, user
 
 
 def _anything_left(section: Section, record: object, record_id: int, names: set[str], final: Mapping[str, object],
-                   sources: Mapping[tuple, ValueSource], withdrawn: Mapping[str, datetime]) -> bool:
+                   sources: Mapping[tuple, Origin], withdrawn: Mapping[str, datetime]) -> bool:
     """Whether the record keeps a value from a source that still counts once `names` take `final`."""
     if any(value is not None for value in final.values()):
         return True
     for spec in section.fields:
         if spec.name in names or getattr(record, spec.name) is None:
             continue
-        row = sources.get((section.name, record_id, spec.name))
-        if row is None or counts(row.source, row.updated_at, "", withdrawn):
+        origin = sources.get((section.name, record_id, spec.name))
+        if origin is None or counts(origin.source, origin.at, "", withdrawn):
             return True
     return False

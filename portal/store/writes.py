@@ -124,8 +124,15 @@ def add_record(session: Session, business: Business, section: str, values: Mappi
 def remove_record(session: Session, business: Business, section: str, record_id: int,
                   user: User | None = None, source: str = MANUAL) -> None:
     """Removes one record of a list; its values go to history as cleared."""
-    spec = SECTIONS[section]
     record = get_record(session, business, section, record_id)
+    remove_loaded_record(session, business, section, record, user, source)
+    session.flush()
+
+
+def remove_loaded_record(session: Session, business: Business, section: str, record: object,
+                         user: User | None = None, source: str = MANUAL) -> None:
+    """`remove_record` for a record the caller has already read (of `business`); does not flush."""
+    spec = SECTIONS[section]
     if not spec.is_list:
         raise ValueError("基本情報 cannot be removed")
     now, label = clock.now(), spec.record_label(record)
@@ -137,4 +144,3 @@ def remove_record(session: Session, business: Business, section: str, record_id:
                                               ValueSource.record_id == record.id))
     session.delete(record)
     business.updated_at = now
-    session.flush()
