@@ -106,6 +106,8 @@ def check_amount(spec: InputField, value: float | None) -> float | None:
     if value is None:
         return None
     if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        if spec.unit != "千円":
+            raise ValueError(f"{spec.label}は{MAX_AMOUNT:,.0f}{spec.unit}までの数で入力してください。")
         raise ValueError(f"桁が大きすぎます。{MAX_AMOUNT:,.0f}千円までの金額を、千円単位で入力してください。")
     if value < 0 and not spec.signed:
         raise ValueError(f"{spec.label}に負の値は入力できません。")
