@@ -100,6 +100,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.locaben import api as _locaben_api  # noqa: F401  (adds POST /benchmark to the api blueprint)
     from portal.locaben.views import bp as locaben
     from portal.main.views import bp as main
+    from portal.members import register as register_members
     from portal.mylist.views import bp as mylist
     from portal.mypage.agency import bp as agency
     from portal.mypage.views import bp as mypage
@@ -121,6 +122,7 @@ def configure_blueprints(app: Flask) -> None:
     register_oauth(app)  # the once-only API: authorization server, /api/v1/me, consents, 職員's site register
     register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)
     register_recommend(app)  # the event log, おすすめ pages and fragments, interests on マイページ
+    register_members(app)  # 会社のメンバー: invitations by e-mail, the members page, the guide
 
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
     add_nav_item(app, "navi.case_search", "事例を探す", 20)

@@ -88,8 +88,15 @@ def connector_problems(connector: object) -> list[str]:
     reads = getattr(connector, "reads", ())
     if not isinstance(reads, (tuple, list)) or not reads or not all(isinstance(r, str) and r for r in reads):
         problems.append("reads（同意画面に出す、読み取るデータの区分）がありません")
-    if not isinstance(getattr(connector, "auth", None), AuthSpec):
+    auth = getattr(connector, "auth", None)
+    if not isinstance(auth, AuthSpec):
         problems.append("auth は portal.sdk.AuthSpec にしてください")
+    else:
+        for spec in auth.fields:
+            try:
+                re.compile(spec.pattern)
+            except re.error as error:
+                problems.append(f"入力欄 {spec.name} の pattern が正規表現として読めません（{error}）")
     modes = getattr(connector, "modes", ())
     if not isinstance(modes, (tuple, list)) or not modes or not set(modes) <= set(MODES):
         problems.append(f"modes は {MODES} から選んでください（現在: {modes!r}）")

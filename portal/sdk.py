@@ -75,11 +75,20 @@ class UpstreamError(ConnectorError):
 
 @dataclass(frozen=True)
 class CredentialField:
-    """One value the user types in for an API-key service (the host encrypts and stores it)."""
+    """One value the user types in for an API-key service (the host encrypts and stores it).
+
+    A public value (`secret=False`, e.g. an agency's 認定番号) is sent in the sandbox too; `required`
+    makes the consent form ask for it in both modes instead of letting the sandbox pick one. With a
+    `pattern` (a regular expression the whole value must match, after full-width characters are
+    made half-width and spaces dropped), the consent form refuses anything else beside the field,
+    saying `format_hint` (「12桁の数字」), and nothing is stored."""
 
     name: str
     label: str
     secret: bool = True
+    required: bool = False
+    pattern: str = ""
+    format_hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def bench_linking(line_items: int = 10_000, renders: int = 15) -> None:
     from portal import create_app, store
     from portal.accounts.services import create_user
     from portal.db import get_session, upgrade_database
-    from portal.linking import accept, link, pending_changes, run_sync
+    from portal.linking import accept, link, pending_changes, run_sync, unlink
     from portal.models import ValueChange
     from portal.plugins import connectors
     from portal.sdk import Connector, FinancialPeriodRecord
@@ -314,6 +314,10 @@ def bench_linking(line_items: int = 10_000, renders: int = 15) -> None:
             session.commit()
             accepted = time.perf_counter() - started
             written = session.scalar(select(func.count()).select_from(ValueChange))
+            started = time.perf_counter()
+            removal = unlink(session, business, "bench_books", keep_data=False, user=user).removal
+            session.commit()
+            unlinked = time.perf_counter() - started
 
             # 10 periods with full history: every amount edited by hand three times
             other_user = create_user(session, "bench2@example.jp", "hikari-no-michi-42", confirmed=True)
@@ -328,6 +332,10 @@ def bench_linking(line_items: int = 10_000, renders: int = 15) -> None:
             history_rows = store.count_history(session, other)
             first_period = store.records(session, other, "period")[0].id
             user_id = other_user.id
+            # the same books linked to it: 変更の確認 then shows every line item as a card
+            run_sync(session, app, link(session, other, "bench_books", "sandbox", {}, user=other_user), date(2026, 11, 27))
+            session.commit()
+            cards = len(pending_changes(session, other))
 
         client = app.test_client()
         with client.session_transaction() as cookie:
@@ -342,6 +350,10 @@ def bench_linking(line_items: int = 10_000, renders: int = 15) -> None:
                 client.get(path)
                 samples.append((time.perf_counter() - started) * 1000)
             timings[label] = statistics.median(samples)
+        started = time.perf_counter()
+        page = client.get("/mypage/links/proposals")
+        review_ms = (time.perf_counter() - started) * 1000
+        review_kb = len(page.data) / 1024
     finally:
         for name, value in saved.items():
             if value is not None:
@@ -357,6 +369,9 @@ def bench_linking(line_items: int = 10_000, renders: int = 15) -> None:
           f"同期＋反映で {values / (synced + accepted):,.0f} 明細/秒")
     print(f"表示（10 決算期・変更履歴 {history_rows:,} 行、テストクライアント、{renders} 回の中央値）: "
           + "、".join(f"{label} {ms:.1f} ms" for label, ms in timings.items()))
+    print(f"解除して削除: {removal.removed_records:,} 決算期を削除・{removal.restored + removal.cleared:,} 項目を戻す／空にする "
+          f"{unlinked:.2f} 秒")
+    print(f"変更の確認（{cards:,} 件のカード）: {review_ms:,.0f} ms、{review_kb:,.0f} KB")
 
 
 def bench_recommend(work: Path, users: int = 50_000) -> dict:

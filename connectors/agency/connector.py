@@ -12,9 +12,12 @@ column list is unconfirmed, so columns are found by their header, in any order, 
 ウェブサイト (or URL), 得意分野, 対応地域. Several values in one cell are separated by 「、」, 「,」, 「/」
 or line breaks; dates are 2024-03-31, 2024/3/31, 2024年3月31日 or 令和6年3月31日.
 
-Sandbox mode reads the same format from `fixtures/agencies.csv` (made-up agencies): the typed-in
-number if there is one, else the agency `fixtures/sandbox.json` names for the 法人番号, else one of
-the valid agencies chosen by the number, the same one every time.
+The 認定番号 is asked for in both modes (12 digits, as the published list writes them): the consent
+form refuses a number of another shape, and a number the list does not have ends the first sync,
+which for an API-key service is part of linking, so nothing is stored. Sandbox mode reads the same
+format from `fixtures/agencies.csv` (made-up agencies, the ones `portal seed` puts in the directory).
+A fetch without a number (a connection stored before the number was required) falls back to the
+agency `fixtures/sandbox.json` names for the 法人番号, else one of the valid agencies chosen by it.
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ class AgencyConnector(Connector):
     version = "0.1.0"
     description = ("中小企業庁が公表する認定経営革新等支援機関の一覧から、あなたの支援機関（税理士・金融機関・商工会など）を"
                    "認定番号で探して、マイページに連携します。")
-    auth = AuthSpec.api_key(CredentialField(NUMBER_FIELD, "支援機関の認定番号", secret=False))
+    auth = AuthSpec.api_key(CredentialField(NUMBER_FIELD, "支援機関の認定番号", secret=False, required=True,
+                                            pattern=r"[0-9]{12}", format_hint="12桁の数字（例：109913000101）"))
     live_settings = ("list_url",)
     reads = ("支援機関（機関名・種別・認定番号・認定の有効期限・所在地・連絡先・得意分野・対応地域）",)
     modes = ("live", "sandbox")

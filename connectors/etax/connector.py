@@ -10,7 +10,9 @@ single `FinancialPeriodRecord`. A file we cannot read raises `ConnectorError` na
 the line, so the user can fix it and upload again.
 
 Sandbox mode answers from the sample files in `fixtures/`, with every amount multiplied by a small
-factor taken from the 法人番号, so the same number always gets the same figures.
+factor taken from the 法人番号, so the same number always gets the same figures; a number with files
+of its own (`HOT010_3.0_BS.<法人番号>.csv`, the demo business) gets those as they are — the demo's
+2024年3月期 as filed, which differs from マイページ by a stock count made for the return.
 """
 
 from __future__ import annotations
@@ -234,7 +236,13 @@ def merge_statements(statements: Iterable[Statement]) -> Iterator[FinancialPerio
 
 
 def sandbox_files(corporate_number: str) -> tuple[UploadedFile, ...]:
-    """The sample BS and PL, every amount multiplied by 1–4 according to the 法人番号."""
+    """The number's own BS and PL, or the sample ones with every amount multiplied by 1–4 according to
+    the 法人番号."""
+    own = [resources.files(__package__).joinpath(f"fixtures/HOT010_3.0_{kind}.{corporate_number}.csv")
+           for kind in ("BS", "PL")] if corporate_number.isdigit() else []
+    if own and all(path.is_file() for path in own):
+        return tuple(UploadedFile(f"HOT010_3.0_{kind}.csv", path.read_bytes(), kind.lower())
+                     for kind, path in zip(("BS", "PL"), own, strict=True))
     factor = 1 + int(corporate_number) % 4 if corporate_number.isdigit() else 1
     files = []
     for filename, kind in (("HOT010_3.0_BS.csv", "bs"), ("HOT010_3.0_PL.csv", "pl")):

@@ -2,7 +2,10 @@
 
 Live mode calls `GET {base}/hojin/v1/hojin/{法人番号}` with the user's `X-hojinInfo-api-token`
 and reads the first entry of `{"hojin-infos": [...]}`; sandbox mode answers from
-`fixtures/hojin.json`, the same way every time for the same number. Both turn the entry into one
+`fixtures/hojin.json`, the same way every time for the same number: the demo business and
+株式会社みなと製作所 have entries of their own (the demo's differs from マイページ only in how the
+register writes its address); any other number gets made-up facts without a name, so that a
+sandbox never proposes renaming a business to another company. Both turn the entry into one
 `ProfileRecord`; what gBizINFO does not give (業種コード, 代表者役職, 連絡先) stays `None`, which
 leaves those fields of the store alone. gBizINFO rarely holds an SME's financial data, so only
 基本情報 is read.

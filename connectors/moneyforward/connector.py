@@ -6,7 +6,10 @@ year is `settings["moneyforward_fiscal_year"]` (the year it starts in) or else t
 ended before `context.today`, starting in `settings["moneyforward_start_month"]` (default 4); the
 base URL is `settings["moneyforward_base_url"]`. Sandbox mode reads `fixtures/trial_balance_bs.json`
 and `fixtures/trial_balance_pl.json` (the real response format) and scales every amount by a whole
-factor taken from the 法人番号, so each number always gets the same figures. Both modes go through
+factor taken from the 法人番号, so each number always gets the same figures; a number with reports of
+its own (`trial_balance_bs.<法人番号>.json`, the demo business) gets those as they are: its
+2025年3月期 after an inventory count and a late invoice, small differences from マイページ and from
+freee's sandbox, so the two services disagree on a few figures. Both modes go through
 `to_financial_period`.
 
 The response is a tree: `columns` names the value columns and each row has `type`, `name`,
@@ -111,7 +114,15 @@ def _fixture(name: str) -> object:
     return json.loads(resources.files(__package__).joinpath(f"fixtures/{name}").read_text("utf-8"))
 
 
+def _own_fixture(name: str, corporate_number: str) -> object | None:
+    path = resources.files(__package__).joinpath(f"fixtures/{name}.{corporate_number}.json")
+    return json.loads(path.read_text("utf-8")) if corporate_number.isdigit() and path.is_file() else None
+
+
 def sandbox_reports(corporate_number: str) -> tuple[object, object]:
+    own = _own_fixture("trial_balance_bs", corporate_number), _own_fixture("trial_balance_pl", corporate_number)
+    if None not in own:
+        return own
     factor = sandbox_factor(corporate_number)
     return (_scaled(_fixture("trial_balance_bs.json"), factor),
             _scaled(_fixture("trial_balance_pl.json"), factor))

@@ -2,7 +2,7 @@
 
     connection = link(session, business, "gbizinfo", "sandbox", {"X-hojinInfo-api-token": "…"})
     run = run_sync(session, app, connection, today)      # never raises; errors go to the connection
-    accept(session, user, [change.id for change in pending_changes(session, business)])
+    accept(session, user, chosen_ids)  # ConflictingChoice when two values for one field are chosen
     unlink(session, business, "gbizinfo", keep_data=False)  # .removal says what the store removed
     session.commit()                                      # the caller commits, as with the store
 
@@ -15,8 +15,9 @@ files given to it (`uploaded_files`) without keeping them.
 """
 
 from portal.linking.crypto import CredentialsError, decrypt_credentials, encrypt_credentials
-from portal.linking.services import (LinkingError, accept, due_connections, get_connection, link,
-                                     pending_changes, reject, run_sync, unlink)
+from portal.linking.decisions import ConflictingChoice, accept, reject
+from portal.linking.services import LinkingError, due_connections, get_connection, link, pending_changes, run_sync, unlink
 
-__all__ = ["CredentialsError", "LinkingError", "accept", "decrypt_credentials", "due_connections",
-           "encrypt_credentials", "get_connection", "link", "pending_changes", "reject", "run_sync", "unlink"]
+__all__ = ["ConflictingChoice", "CredentialsError", "LinkingError", "accept", "decrypt_credentials",
+           "due_connections", "encrypt_credentials", "get_connection", "link", "pending_changes", "reject", "run_sync",
+           "unlink"]

@@ -13,6 +13,11 @@ adds the agency to the directory and links the business through the store. Recor
 the business's own data go straight where they belong (`route_records`): support measures into
 支援制度ナビ through the content importer, 申請履歴 into the store; `forget_routed` removes what a
 connector brought that way when it is unlinked with 「削除」.
+
+A sandbox (お試し) connection never changes what other people see: its support measures are not
+written to 支援制度ナビ and its agency entries neither add to nor refresh the public directory — an
+お試し link can only be to an agency the directory already lists (the demo agencies). Its 申請履歴
+are the business's own and are kept like a live connection's.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from portal.records import (
     SupportAgencyRecord,
     SupportMeasureRecord,
 )
+from portal.sdk import ConnectorError
 from portal.store.sections import SECTIONS
 from portal.store.values import FieldProblem
 from portal.taxonomy import PREFECTURES, industry_letter
@@ -109,11 +115,12 @@ def current_record(session: Session, business: Business, section: str, key: list
                                                    column == key_spec.clean(key[0])))
 
 
-def proposals_for(session: Session, business: Business, records: Iterable[Record]) -> list[Proposal]:
+def proposals_for(session: Session, business: Business, records: Iterable[Record],
+                  sandbox: bool = False) -> list[Proposal]:
     found: dict[tuple[str, str, str], Proposal] = {}
     for record in records:
         if isinstance(record, SupportAgencyRecord):
-            if (proposal := agency_proposal(session, business, record)) is not None:
+            if (proposal := agency_proposal(session, business, record, sandbox)) is not None:
                 found[(proposal.section, "", proposal.field)] = proposal  # one agency per business: the last wins
             continue
         mapped = store_values(record)
@@ -169,8 +176,7 @@ def apply_changes(session: Session, business: Business, user: User | None,
         groups.setdefault((change.source, change.section, repr(change.record_key)), []).append(change)
     for (source, section, _), group in groups.items():
         if section == store.AGENCY_SECTION.name:
-            agency, _changed = store.upsert_agency(session, agency_from_key(group[0].record_key))
-            store.link_agency(session, business, agency, source, user)
+            store.link_agency(session, business, _agency_for(session, group[0]), source, user)
             continue
         spec = SECTIONS[section]
         key = group[0].record_key
@@ -204,15 +210,34 @@ def agency_from_key(key: list[Any]) -> dict[str, object]:
     return values
 
 
-def agency_proposal(session: Session, business: Business, record: SupportAgencyRecord) -> Proposal | None:
+def _agency_for(session: Session, change: ProposedChange):
+    """The directory entry an accepted agency change links to: the published entry written to the
+    directory for a live link; for a sandbox one, only the entry the directory already has."""
+    connection = session.get(Connection, change.connection_id)
+    values = agency_from_key(change.record_key)
+    if connection is not None and connection.mode == "sandbox":
+        agency = store.find_agency(session, values["certification_number"])
+        if agency is None:
+            raise store.InvalidValues({"agency": "お試しで連携できるのは、支援機関の一覧にある機関だけです。"})
+        return agency
+    return store.upsert_agency(session, values)[0]
+
+
+def agency_proposal(session: Session, business: Business, record: SupportAgencyRecord,
+                    sandbox: bool = False) -> Proposal | None:
     """「連携する支援機関: now → 機関名（認定番号）」, or None when the business is linked to it already
-    (or the entry is one the directory could not keep)."""
+    (or the entry is one the directory could not keep). In the sandbox an agency the directory does
+    not list cannot be linked (it would have to be added to the public directory): ConnectorError."""
     values = store.agency_values(record)
     try:
         store.check_agency_values(values)
     except store.InvalidValues as problem:
         log.warning("agency %s refused: %s", values.get("certification_number"), problem.errors)
         return None
+    if sandbox and store.find_agency(session, values["certification_number"]) is None:
+        raise ConnectorError(f"お試しの認定番号 {values['certification_number']}（{values['name']}）は、"
+                             "このポータルの支援機関の一覧にないため、お試しでは連携できません。"
+                             "「支援機関を探す」に載っている機関の認定番号を入力してください。")
     current = store.linked_agency(session, business)
     if current is not None and current.certification_number == values["certification_number"]:
         return None
@@ -226,12 +251,14 @@ def route_records(session: Session, app: Flask, connection: Connection, business
                   records: Iterable[Record]) -> None:
     """Writes the records that go elsewhere than proposed changes, all or nothing (a savepoint):
     support measures into 支援制度ナビ, 申請履歴 into the store, and fresher directory entries of
-    agencies already known (public data, not the business's). A re-run with the same records
+    agencies already known (public data, not the business's). A sandbox connection writes only its
+    申請履歴: the navi and the directory are what everyone sees. A re-run with the same records
     changes nothing."""
     records = list(records)
-    measures = [r for r in records if isinstance(r, SupportMeasureRecord)]
+    public = connection.mode != "sandbox"
+    measures = [r for r in records if isinstance(r, SupportMeasureRecord)] if public else []
     applications = [r for r in records if isinstance(r, ApplicationRecord)]
-    agencies = [r for r in records if isinstance(r, SupportAgencyRecord)]
+    agencies = [r for r in records if isinstance(r, SupportAgencyRecord)] if public else []
     if not (measures or applications or agencies):
         return
     with session.begin_nested():

@@ -1,4 +1,5 @@
-"""The linking use cases: link, unlink, run a sync, accept or reject what it proposes.
+"""The linking use cases: link, unlink, run a sync (accepting or rejecting what it proposes is
+`portal.linking.decisions`).
 
 Like the store, nothing here commits: the caller commits once per use case. `run_sync` never
 raises for a connector's failure — a ConnectorError, any other exception from a buggy plugin, or
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -42,7 +43,6 @@ from portal.linking.oauth import (
     refresh,
 )
 from portal.linking.proposals import (
-    apply_changes,
     forget_routed,
     proposals_for,
     route_records,
@@ -71,7 +71,6 @@ from portal.sdk import (
 )
 from portal.store import (
     Removal,
-    business_for_user,
     register_source_label,
     register_unlinked_label,
     remove_source_values,
@@ -153,12 +152,21 @@ class Unlinked:
     """What was removed from the store (None when the data was kept)."""
 
 
+def withdrawn_sources(session: Session, business: Business) -> dict[str, datetime]:
+    """The services whose data the business deleted on unlinking, and when: their earlier values are
+    not brought back when another service's values are removed."""
+    rows = session.execute(select(Connection.connector, Connection.data_removed_at).where(
+        Connection.business_id == business.id, Connection.data_removed_at.is_not(None)))
+    return {name: at for name, at in rows}
+
+
 def unlink(session: Session, business: Business, connector_name: str, keep_data: bool,
            user: User | None = None) -> Unlinked:
     """Destroys the credentials at once and rejects the connection's pending proposals. With
     `keep_data` the accepted values stay (the connector still shown as their source); without it the
-    store removes every value whose current source is this connector (`store.remove_source_values`).
-    Either way the choice is logged as `connection_unlinked`."""
+    store puts back, for each value whose current source is this connector, what the field held
+    before — hand-typed or from a service whose data is still kept — and empties the rest
+    (`store.remove_source_values`). Either way the choice is logged as `connection_unlinked`."""
     connection = get_connection(session, business, connector_name)
     if connection is None:
         raise LinkingError("この連携先とは連携していません。")
@@ -166,8 +174,11 @@ def unlink(session: Session, business: Business, connector_name: str, keep_data:
     connection.state, connection.last_error = ConnectionState.UNLINKED, None
     pending = _pending_of(session, connection)
     _decide(session, pending, Decision.REJECTED)
-    removal = None if keep_data else remove_source_values(session, business, connector_name, user)
+    removal = None
     if not keep_data:
+        removal = remove_source_values(session, business, connector_name, user,
+                                       withdrawn=withdrawn_sources(session, business))
+        connection.data_removed_at = clock.now()
         forget_routed(session, business, connector_name, user)  # 申請履歴, the agency link
     detail = f"business={business.id} connector={connector_name} data={'keep' if keep_data else 'delete'}"
     if removal is not None:
@@ -279,12 +290,13 @@ def run_sync(session: Session, app: Flask, connection: Connection, today: date,
     if connection.state is ConnectionState.UNLINKED:
         raise LinkingError("解除済みの連携は取得できません。")
     business = session.get(Business, connection.business_id)
-    run = SyncRun(connection_id=connection.id, started_at=clock.now(), outcome=SyncOutcome.RUNNING)
+    run = SyncRun(connection_id=connection.id, started_at=clock.now(), outcome=SyncOutcome.RUNNING,
+                  mode=connection.mode)
     session.add(run)
     session.flush()
     try:
         records = _fetch_with_recovery(app, connection, business, today, uploaded_files)
-        proposals = proposals_for(session, business, records)
+        proposals = proposals_for(session, business, records, sandbox=connection.mode == "sandbox")
         route_records(session, app, connection, business, records)  # measures → navi, 申請履歴 → store
     except (ConnectorError, CredentialsError) as error:
         log.warning("sync of %s for business %s failed: %s %s", connection.connector, business.id,
@@ -296,7 +308,7 @@ def run_sync(session: Session, app: Flask, connection: Connection, today: date,
     info = connectors(app).get(connection.connector)
     register_source_label(connection.connector, info.connector.title)
     register_unlinked_label(connection.connector, info.connector.title)
-    save_proposals(session, connection, proposals)
+    run.proposals = save_proposals(session, connection, proposals)
     run.records = len(records)
     return _finish(session, connection, run, None)
 
@@ -311,37 +323,11 @@ def _finish(session: Session, connection: Connection, run: SyncRun, error: str |
     return run
 
 
-def _owned_pending(session: Session, user: User, change_ids: Iterable[int]) -> tuple[Business, list[ProposedChange]]:
-    business = business_for_user(session, user)
-    ids = list(change_ids)
-    if business is None or not ids:
-        return business, []
-    return business, list(session.scalars(select(ProposedChange).where(
-        ProposedChange.id.in_(ids), ProposedChange.business_id == business.id,
-        ProposedChange.decision == Decision.PENDING).order_by(ProposedChange.id)))
-
-
 def _decide(session: Session, changes: list[ProposedChange], decision: Decision) -> None:
     now = clock.now()
     for change in changes:
         change.decision, change.decided_at = decision, now
     session.flush()
-
-
-def accept(session: Session, user: User, change_ids: Iterable[int]) -> list[ProposedChange]:
-    """Writes the user's business's pending changes among `change_ids` through the store; ids of
-    another business or already decided are ignored. Store errors (InvalidValues) propagate."""
-    business, changes = _owned_pending(session, user, change_ids)
-    if changes:
-        apply_changes(session, business, user, changes)
-        _decide(session, changes, Decision.ACCEPTED)
-    return changes
-
-
-def reject(session: Session, user: User, change_ids: Iterable[int]) -> list[ProposedChange]:
-    _business, changes = _owned_pending(session, user, change_ids)
-    _decide(session, changes, Decision.REJECTED)
-    return changes
 
 
 def due_connections(session: Session, now: datetime,

@@ -1,7 +1,8 @@
 """Turning what people and programs send into `PeriodInput`s: the same rules for the API and the screen.
 
 The API sends JSON numbers (`periods[0].sales`), the screen sends text as typed (「1,234」「△500」,
-full-width digits). Both end in `read_periods`, which knows the rules of locaben.md: amounts that
+full-width digits, and amounts as owners write them — 「1.2億」「3,450万円」 — read by the portal's one
+amount reader, `portal.amounts.read_amount`, in 千円). Both end in `read_periods`, which knows the rules of locaben.md: amounts that
 may be negative, the newest period's 従業員数 deciding 事業規模, periods given newest first without
 gaps. Problems are collected per field (field name → Japanese message) and raised together.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal.amounts import AmountError, read_amount
 from portal.locaben.calc import MAX_PERIODS, PeriodInput
 
 
@@ -61,18 +63,37 @@ class InvalidInput(ValueError):
         return next(iter(self.errors.items()))
 
 
-def text_number(text: str | None) -> float | None:
-    """「1,234.5」「△500」「－３」 → float; blank → None; anything else raises ValueError."""
+def text_number(text: str | None, spec: InputField | None = None) -> float | None:
+    """「1,234.5」「△500」「－３」 → float in the field's unit (千円 unless `spec` says otherwise); an
+    amount field also takes 「1.2億」「3,450万円」「500円」 (yen, turned into 千円); blank → None;
+    anything else raises ValueError."""
     cleaned = unicodedata.normalize("NFKC", text or "").strip().replace(",", "").replace(" ", "")
     if not cleaned:
         return None
+    if spec is None or spec.unit == "千円":
+        try:
+            return float(read_amount(cleaned, unit=1000).value)
+        except AmountError:
+            raise ValueError("数字で入力してください（例：12,345、1.2億、3,450万円）。") from None
     cleaned = re.sub(r"^[△▲−ー‐]", "-", cleaned)
     if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", cleaned):
-        raise ValueError("数字で入力してください（例：12,345）。")
+        raise ValueError("数字で入力してください（例：12）。")
     return float(cleaned)
 
 
-def json_number(value: Any) -> float | None:
+def understood(text: str | None) -> str | None:
+    """「＝120,000千円」 for an amount typed as 「1.2億」; None for plain numbers and what cannot be read."""
+    try:
+        amount = read_amount(text or "", unit=1000)
+    except AmountError:
+        return None
+    if not amount.notation:
+        return None
+    value = amount.value.normalize()
+    return f"＝{value:,f}千円として計算"
+
+
+def json_number(value: Any, _spec: InputField | None = None) -> float | None:
     """A JSON number or null; strings and booleans are refused so that mistakes are not guessed at."""
     if value is None:
         return None
@@ -85,7 +106,9 @@ def check_amount(spec: InputField, value: float | None) -> float | None:
     if value is None:
         return None
     if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
-        raise ValueError("桁が大きすぎます。千円単位で入力してください。")
+        if spec.unit != "千円":
+            raise ValueError(f"{spec.label}は{MAX_AMOUNT:,.0f}{spec.unit}までの数で入力してください。")
+        raise ValueError(f"桁が大きすぎます。{MAX_AMOUNT:,.0f}千円までの金額を、千円単位で入力してください。")
     if value < 0 and not spec.signed:
         raise ValueError(f"{spec.label}に負の値は入力できません。")
     return value
@@ -104,11 +127,12 @@ def check_label(text: Any) -> str:
     return f"{match.group(1)}-{int(match.group(2)):02d}"
 
 
-def read_periods(records: list[Mapping[str, Any]], number: Callable[[Any], float | None],
+def read_periods(records: list[Mapping[str, Any]], number: Callable[[Any, InputField], float | None],
                  name: Callable[[int, str], str]) -> list[PeriodInput]:
     """Periods newest first from `records` (one mapping per period; all blank = not given).
 
-    `number` reads one raw value; `name(i, field)` is how the caller names a field in errors.
+    `number(raw, spec)` reads one raw value of field `spec`; `name(i, field)` is how the caller names a
+    field in errors.
     """
     errors: dict[str, str] = {}
     periods: list[PeriodInput] = []
@@ -120,7 +144,7 @@ def read_periods(records: list[Mapping[str, Any]], number: Callable[[Any], float
             errors[name(i, "label")] = str(problem)
         for spec in PERIOD_FIELDS:
             try:
-                values[spec.name] = check_amount(spec, number(record.get(spec.name)))
+                values[spec.name] = check_amount(spec, number(record.get(spec.name), spec))
             except ValueError as problem:
                 errors[name(i, spec.name)] = str(problem)
         periods.append(PeriodInput(**{k: v for k, v in values.items() if k in PeriodInput.__dataclass_fields__}))
@@ -151,5 +175,5 @@ def read_capital(raw: Any, number: Callable[[Any], float | None], field: str = "
     if value is None:
         raise InvalidInput({field: "資本金を千円単位で入力してください（個人事業主は 0）。"})
     if value < 0 or not math.isfinite(value) or value > MAX_AMOUNT:
-        raise InvalidInput({field: "資本金は 0 以上の数値で入力してください。"})
+        raise InvalidInput({field: f"資本金は 0 から{MAX_AMOUNT:,.0f}千円までの数値で入力してください。"})
     return value

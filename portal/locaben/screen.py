@@ -24,6 +24,7 @@ from portal.locaben.inputs import (
     read_capital,
     read_periods,
     text_number,
+    understood,
 )
 from portal.locaben.serialize import period_json
 from portal.models import Business
@@ -70,6 +71,16 @@ class Sheet:
         if key in self.sources and self.values.get(key) == self.originals.get(key, self.values.get(key)):
             return self.sources[key]
         return ""
+
+    def reading_of(self, key: str) -> str | None:
+        """「＝120,000千円として計算」 when the amount in `key` was typed as 「1.2億」 or the like."""
+        if key.endswith("_employees") or key.endswith("_label"):
+            return None
+        return understood(self.values.get(key))
+
+    def note_keys(self) -> list[str]:
+        """Every input whose note (source or reading) may change as the user types."""
+        return [field_name(i, spec.name) for i in range(calc.MAX_PERIODS) for spec in PERIOD_FIELDS] + ["capital"]
 
     def inputs_json(self) -> dict:
         return {"capital": self.capital, "industry": self.industry.code if self.industry else None,

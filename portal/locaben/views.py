@@ -16,7 +16,7 @@ from portal import store
 from portal.access import refuse_visitors
 from portal.db import get_session
 from portal.extensions import htmx
-from portal.htmx import redirect_after_post, render
+from portal.htmx import redirect_after_post, render, wants_fragment
 from portal.locaben import baseline, display, excel, reports, screen, sheets
 from portal.locaben.calc import CAVEAT
 from portal.locaben.inputs import PERIOD_FIELDS, PERIOD_NAMES
@@ -48,7 +48,8 @@ def _page(sheet: screen.Sheet, matches=None, show_errors: bool = True, http_stat
     block = {"industry-choices": "industry_choices"}.get(block, block)
     return render("locaben/index.html", block=block, http_status=http_status, sheet=sheet,
                   table=display.table(results) if results else None, radar=display.radar(results) if results else None,
-                  matches=matches, query=request.values.get("jsic_q", ""), show_errors=show_errors)
+                  matches=matches, query=request.values.get("jsic_q", ""), show_errors=show_errors,
+                  oob_notes=block == "results" and wants_fragment())
 
 
 @bp.get("/")

@@ -14,6 +14,7 @@ from portal.models.event import Event
 from portal.models.identity import ExternalIdentity, StandinCodeUse
 from portal.models.interest import BusinessInterest
 from portal.models.job import Job, JobState, JobWorker, SiteKey
+from portal.models.invitation import BusinessInvitation
 from portal.models.mylist import SavedItem, SavedSearch
 from portal.models.news import NewsCategory, NewsItem
 from portal.models.notification import (EmailFrequency, Notification, NotificationDelivery, NotificationSettings,
@@ -36,3 +37,4 @@ __all__ += ["ExternalIdentity", "StandinCodeUse"]
 __all__ += ["BenchmarkReport"]
 __all__ += ["Job", "JobState", "JobWorker", "SiteKey"]
 __all__ += ["SearchChange"]
+__all__ += ["BusinessInvitation"]

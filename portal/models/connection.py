@@ -78,6 +78,9 @@ class Connection(Base):
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))
     credentials: Mapped[bytes | None] = mapped_column(LargeBinary())
+    # When the values this service brought were deleted (解除 with 「削除」): its earlier values no
+    # longer come back when another service's values are removed (`store.remove_source_values`).
+    data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
@@ -91,7 +94,11 @@ class SyncRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[SyncOutcome] = mapped_column(_enum(SyncOutcome, "sync_outcome"), default=SyncOutcome.RUNNING)
+    # The connection's mode at the time of the run (None for runs recorded before it was kept).
+    mode: Mapped[str | None] = mapped_column(String(10))
     records: Mapped[int] = mapped_column(Integer, default=0)
+    proposals: Mapped[int] = mapped_column(Integer, default=0)
+    """Changes this run proposed that were not already waiting (0 when it failed)."""
     error: Mapped[str | None] = mapped_column(String(500))
 
 

@@ -14,7 +14,7 @@ from portal.db import get_session
 from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render, wants_fragment
 from portal.mypage import forms
-from portal.mypage.regions import LISTS, Editor, bp, current_business, edit_page, show_region, submit
+from portal.mypage.regions import LISTS, Editor, bp, current_business, edit_page, saved_message, show_region, submit
 
 PERIOD_REGION = "period-values"
 
@@ -29,6 +29,7 @@ def period_page(period_id: int, notice: str | None = None) -> Response:
     view = store.view_of(session, business, "period", period_id)
     block = "values" if notice or htmx.target == PERIOD_REGION else None
     return render("mypage/period.html", block=block, period=view, notice=notice,
+                  cautions=store.SECTIONS["period"].cautions(view.record),
                   history=store.history(session, business, "period", period_id, limit=30))
 
 
@@ -46,9 +47,10 @@ def add_period():
     def write(session: Session, values: dict[str, str]):
         return store.add_period(session, current_business(session), values, store.MANUAL, current_user)
 
-    def saved(period):
-        return show_region("periods", f"{store.SECTIONS['period'].record_label(period)}の決算期を追加しました。",
-                           _periods_url())
+    def saved(period, notes):
+        section = store.SECTIONS["period"]
+        message = saved_message(f"{section.record_label(period)}の決算期を追加しました。", notes, section.cautions(period))
+        return show_region("periods", message, _periods_url())
 
     return submit(editor, write, saved)
 
@@ -78,8 +80,8 @@ def save_period(period_id: int):
     def write(session: Session, values: dict[str, str]):
         return store.update_period(session, current_business(session), period_id, values, store.MANUAL, current_user)
 
-    def saved(changes):
-        message = "事業財務情報を保存しました。" if changes else "変更はありませんでした。"
+    def saved(changes, notes):
+        message = saved_message("事業財務情報を保存しました。" if changes else "変更はありませんでした。", notes)
         if wants_fragment():
             return period_page(period_id, notice=message)
         flash(message, "success")
@@ -118,8 +120,9 @@ def add_item(kind: str):
     def write(session: Session, values: dict[str, str]):
         return store.add_record(session, current_business(session), section, values, store.MANUAL, current_user)
 
-    def saved(record):
-        message = f"{label}「{store.SECTIONS[section].record_label(record)}」を追加しました。"
+    def saved(record, notes):
+        spec = store.SECTIONS[section]
+        message = saved_message(f"{label}「{spec.record_label(record)}」を追加しました。", notes, spec.cautions(record))
         return show_region(kind, message, url_for("mypage.index", _anchor=kind))
 
     return submit(_list_editor(kind), write, saved)

@@ -62,20 +62,34 @@ def edit_page(editor: Editor, form, http_status: int = 200) -> Response:
                   groups=forms.grouped_fields(form, editor.section), heading="h2" if wants_fragment() else "h1")
 
 
-def submit(editor: Editor, write: Callable[[Session, dict[str, str]], Any], saved: Callable[[Any], Response]):
-    """Posts the form of `editor` through `write`; shows the form again, as typed, when refused."""
+def submit(editor: Editor, write: Callable[[Session, dict[str, str]], Any],
+           saved: Callable[[Any, list[str]], Response]):
+    """Posts the form of `editor` through `write`; shows the form again, as typed, when refused.
+    `saved` gets the result and what the page should say it understood (「1000万円」 → 10,000,000円)."""
     session = get_session()
     form = forms.section_form(editor.section)
     if form.validate_on_submit():
+        values = forms.values_of(form, editor.section)
         try:
-            result = write(session, forms.values_of(form, editor.section))
+            result = write(session, values)
         except store.InvalidValues as error:
             session.rollback()
             attach(form, error.errors)
         else:
             session.commit()
-            return saved(result)
+            return saved(result, understood(editor.section, values))
     return edit_page(editor, form, http_status=422)
+
+
+def understood(section: str, values: dict[str, str]) -> list[str]:
+    """「資本金：「1000万円」を10,000,000円として読み取りました。」 for each amount typed in 万・億・千円."""
+    notes = (store.SECTIONS[section].spec(name).reading_note(typed) for name, typed in values.items())
+    return [note for note in notes if note]
+
+
+def saved_message(message: str, notes: list[str], cautions: list[store.Caution] = ()) -> str:
+    """The notice after a save: what was saved, how amounts were read, and what looks wrong."""
+    return " ".join([message, *notes, *(f"確認してください：{c.message}" for c in cautions)])
 
 
 def show_region(region: str, message: str, anchor_url: str) -> Response:

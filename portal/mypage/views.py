@@ -16,8 +16,11 @@ from portal.extensions import htmx
 from portal.forms import attach
 from portal.htmx import redirect_after_post, render
 from portal.models import Role
-from portal.mypage import forms, linking_views, records  # noqa: F401  (records and linking_views add their routes to bp)
-from portal.mypage.regions import REGIONS, Editor, bp, current_business, edit_page, index_context, show_region, submit
+from portal.store.writes import CORPORATE_NUMBER_TAKEN
+from portal.mypage import (  # noqa: F401  (these modules add their routes to bp)
+    connection_views, forms, linking_views, records, review_views)
+from portal.mypage.regions import (REGIONS, Editor, bp, current_business, edit_page, index_context, saved_message,
+                                   show_region, submit)
 
 __all__ = ["bp"]
 
@@ -45,6 +48,8 @@ def register():
         except store.InvalidValues as error:
             session.rollback()
             attach(form, error.errors)
+            taken = error.errors.get("corporate_number") == CORPORATE_NUMBER_TAKEN
+            return render("mypage/register.html", form=form, can_register=True, taken=taken, http_status=422)
         else:
             session.commit()
             flash("事業データを登録しました。続けて基本情報や決算の数字を入力してください。", "success")
@@ -68,9 +73,9 @@ def save_basic():
         return store.update_fields(session, current_business(session), "basic", None, values, store.MANUAL,
                                    current_user)
 
-    def saved(changes):
+    def saved(changes, notes):
         message = "基本情報を保存しました。" if changes else "変更はありませんでした。"
-        return show_region("basic", message, url_for("mypage.index", _anchor="basic"))
+        return show_region("basic", saved_message(message, notes), url_for("mypage.index", _anchor="basic"))
 
     return submit(basic_editor(), write, saved)
 

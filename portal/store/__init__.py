@@ -24,8 +24,9 @@ from portal.store.history import (MANUAL, HistoryLine, count_history, history, r
                                   sources_of)
 from portal.store.reads import (BusinessData, RecordView, Shown, business_data, form_values, get_record, records,
                                 view_of)
-from portal.store.removal import Removal, register_unlinked_label, remove_source_values, unlinked_source
-from portal.store.sections import SECTIONS, Section
+from portal.store.removal import (Removal, register_unlinked_label, remove_source_values, restored_source,
+                                  unlinked_source)
+from portal.store.sections import SECTIONS, Caution, Section
 from portal.store.values import FieldProblem, FieldSpec
 from portal.store.writes import Change, add_record, clean_values, remove_record, update_fields
 
@@ -82,3 +83,4 @@ __all__ += ["AGENCY_SECTION", "add_agency_member", "check_agency_values", "agenc
             "applications_of", "businesses_of_agency", "find_agency", "link_agency", "linked_agency",
             "normalize_certification_number", "remove_applications", "save_applications", "unlink_agency",
             "upsert_agency"]
+__all__ += ["Caution", "restored_source"]

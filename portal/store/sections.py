@@ -1,8 +1,10 @@
 """The sections of 事業データ (domain.md §7) and the fields of each, in the order people read them.
 
 A `Section` ties a model to its fields, says how a record is named in history, and holds the rules
-that involve more than one field. Forms, pages and the store all read their fields from here, so a
-field added here appears everywhere at once.
+that involve more than one field: `rules` refuse a write, `checks` only point at figures that look
+wrong (貸借が合わない, 10万人を超える従業員) with the numbers involved, and never stop a save — a 決算書
+can be odd, and the owner knows best. Forms, pages and the store all read their fields from here, so
+a field added here appears everywhere at once.
 """
 
 from __future__ import annotations
@@ -30,16 +32,16 @@ BASIC_FIELDS = (
     FieldSpec("industry", "業種（日本標準産業分類の大分類）", "choice", choices=INDUSTRY_CHOICES),
     FieldSpec("representative_title", "代表者の役職", max_length=50, hint="例：代表取締役"),
     FieldSpec("representative_name", "代表者の氏名", max_length=100),
-    FieldSpec("established_on", "設立日（開業日）", "date"),
-    FieldSpec("capital", "資本金", "yen", unit="円", hint="円単位。例：10,000,000"),
+    FieldSpec("established_on", "設立日（開業日）", "date", not_future=True),
+    FieldSpec("capital", "資本金", "yen", unit="円", hint="円単位。「10,000,000」のほか「1000万円」とも書けます。"),
     FieldSpec("contact_name", "担当者の氏名", max_length=100),
     FieldSpec("contact_phone", "担当者の電話番号", "phone", hint="例：03-1234-5678"),
     FieldSpec("contact_email", "担当者のメールアドレス", "email", max_length=254),
     FieldSpec("website", "ウェブサイト", "url", max_length=500, hint="例：https://www.example.co.jp/"),
 )
 
-_YEN_HINT = "円単位。「1,234,567」のように区切っても構いません。"
-_SIGNED_HINT = "円単位。マイナスは「-」か「△」を付けてください。"
+_YEN_HINT = "円単位。「1,234,567」のように区切っても、「1.2億」「3,450万円」「1,234千円」と書いても構いません。"
+_SIGNED_HINT = "円単位（「1.2億」「1,234千円」とも書けます）。マイナスは「-」か「△」を付けてください（例：△500万）。"
 
 
 def _yen(name: str, label: str, group: str, signed: bool = False) -> FieldSpec:
@@ -117,6 +119,41 @@ def _period_rules(values: Mapping[str, object]) -> dict[str, str]:
     return {}
 
 
+#: Above this many people a count is more likely a typo than a small business (a warning, not a refusal).
+PLAUSIBLE_HEADCOUNT = 100_000
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A figure that looks wrong but may be right: shown beside the value, never blocking a save."""
+
+    field: str
+    message: str
+
+
+def _headcount(values: Mapping[str, object], name: str, label: str) -> list[Caution]:
+    count = values.get(name)
+    if isinstance(count, int) and count > PLAUSIBLE_HEADCOUNT:
+        return [Caution(name, f"{label}が{count:,}人になっています。{PLAUSIBLE_HEADCOUNT:,}人を超えることはまれなので、"
+                              "桁を確かめてください（このまま保存しています）。")]
+    return []
+
+
+def _period_checks(values: Mapping[str, object]) -> list[Caution]:
+    found = _headcount(values, "employees", "期末従業員数") + _headcount(values, "regular_employees", "正社員数")
+    assets, liabilities, net = (values.get(n) for n in ("total_assets", "total_liabilities", "net_assets"))
+    if None not in (assets, liabilities, net) and assets != liabilities + net:
+        found.append(Caution("total_assets", (
+            f"資産合計（{assets:,}円）と、負債合計＋純資産合計（{liabilities:,}円＋{net:,}円＝{liabilities + net:,}円）が"
+            f"一致しません（差は{abs(assets - liabilities - net):,}円）。貸借対照表の数字を確かめてください"
+            "（このまま保存しています）。")))
+    return found
+
+
+def _office_checks(values: Mapping[str, object]) -> list[Caution]:
+    return _headcount(values, "employees", "事業所の従業員数")
+
+
 @dataclass(frozen=True)
 class Section:
     name: str
@@ -125,6 +162,7 @@ class Section:
     fields: tuple[FieldSpec, ...]
     record_label: Callable[[object], str]
     rules: Callable[[Mapping[str, object]], dict[str, str]] = field(default=lambda _values: {})
+    checks: Callable[[Mapping[str, object]], list[Caution]] = field(default=lambda _values: [])
 
     def spec(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -136,12 +174,16 @@ class Section:
     def is_list(self) -> bool:
         return self.name != "basic"
 
+    def cautions(self, record: object) -> list[Caution]:
+        """What looks wrong in `record` as stored (see `checks`)."""
+        return self.checks({spec.name: getattr(record, spec.name) for spec in self.fields})
+
 
 SECTIONS: dict[str, Section] = {
     "basic": Section("basic", "基本情報", Business, BASIC_FIELDS, lambda _b: "基本情報", _basic_rules),
     "period": Section("period", "事業財務情報", FinancialPeriod, PERIOD_FIELDS,
-                      lambda p: f"{format_date(p.period_end)}決算", _period_rules),
+                      lambda p: f"{format_date(p.period_end)}決算", _period_rules, _period_checks),
     "shareholder": Section("shareholder", "株主", Shareholder, SHAREHOLDER_FIELDS, lambda s: s.name),
     "officer": Section("officer", "役員", Officer, OFFICER_FIELDS, lambda o: f"{o.title} {o.name}"),
-    "office": Section("office", "事業所", Office, OFFICE_FIELDS, lambda o: o.name),
+    "office": Section("office", "事業所", Office, OFFICE_FIELDS, lambda o: o.name, checks=_office_checks),
 }

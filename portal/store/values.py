@@ -1,8 +1,10 @@
 """One value of 事業データ: how it is read from what people type, checked, shown and kept in history.
 
 A `FieldSpec` describes a field (label, kind, limits). `clean` accepts what a form sends (strings,
-full-width digits, 「1,234,567」, 「△500」, 「令和6年3月31日」) as well as the typed values a connector
-yields, and returns the one canonical Python value or raises `FieldProblem` with a Japanese message.
+full-width digits, 「1,234,567」, 「△500」, amounts as owners write them — 「1000万円」, 「1.2億」, read by
+`portal.amounts.read_amount` — and 「令和6年3月31日」) as well as the typed values a connector yields, and
+returns the one canonical Python value or raises `FieldProblem` with a Japanese message that states
+the real limit. `reading_note` says what a typed amount was understood as, for the page to show.
 History keeps values as canonical text (`to_text`), read back with `from_text` for display.
 """
 
@@ -15,11 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from portal import corporate_number
+from portal import clock, corporate_number
+from portal.amounts import AmountError, read_amount
 from portal.ui import format_date
 
 MAX_YEN = 10**15  # 1,000兆円: anything larger is a typo (or 銭 instead of 円)
-MAX_COUNT = 10**9
+MAX_COUNT = 10**9  # fits the INTEGER columns of 従業員数 with room to spare
+FIRST_YEAR, LAST_YEAR = 1868, 2100  # 明治元年 to a far future: outside is a typo
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _ERA_DATE = re.compile(r"(令和|平成|昭和)(\d{1,2}|元)[年.](\d{1,2})[月.](\d{1,2})日?")
@@ -46,6 +50,7 @@ class FieldSpec:
     group: str = ""
     hint: str = ""
     coerce: Callable[[str], object] | None = None  # e.g. a choice kept as an enum member
+    not_future: bool = False  # a date that cannot be later than today (設立日)
 
     def clean(self, value: object) -> object:
         if isinstance(value, str):
@@ -83,6 +88,20 @@ class FieldSpec:
         if self.kind == "postal":
             return f"{value[:3]}-{value[3:]}"
         return str(value)
+
+    def reading_note(self, typed: object) -> str | None:
+        """「資本金：「1000万円」を10,000,000円として読み取りました。」 when `typed` is an amount written with
+        万・億・千円 or the like; None for plain digits, other kinds, and text that is not an amount."""
+        if self.kind != "yen" or not isinstance(typed, str) or not typed.strip():
+            return None
+        try:
+            amount = read_amount(typed)
+        except AmountError:
+            return None
+        if not amount.notation or amount.value != amount.value.to_integral_value():
+            return None
+        shown = unicodedata.normalize("NFKC", typed).strip()
+        return f"{self.label}：「{shown}」を{self.display(int(amount.value))}として読み取りました。"
 
     def to_text(self, value: object) -> str | None:
         return None if value is None else value.isoformat() if isinstance(value, date) else str(value)
@@ -129,18 +148,30 @@ def _integer(spec: FieldSpec, value: object, example: str) -> int:
 
 
 def _yen(spec: FieldSpec, value: object) -> int:
-    amount = _integer(spec, value, "1,234,567")
+    if isinstance(value, str):
+        try:
+            read = read_amount(value).value
+        except AmountError as problem:
+            raise FieldProblem(f"{spec.label}{problem.message}") from None
+        if read != read.to_integral_value():
+            raise FieldProblem(f"{spec.label}は1円単位で入力してください（「{value}」は{read:,f}円になります）。")
+        amount = int(read)
+    else:
+        amount = _integer(spec, value, "1,234,567")
     if amount < 0 and not spec.signed:
-        raise FieldProblem(f"{spec.label}にマイナスの金額は入力できません。")
+        raise FieldProblem(f"{spec.label}にマイナスの金額は入力できません（0円以上で入力してください）。")
     if abs(amount) >= MAX_YEN:
-        raise FieldProblem(f"{spec.label}が大きすぎます。円単位で入力しているか確かめてください。")
+        raise FieldProblem(f"{spec.label}は1,000兆円未満で入力してください（{amount:,}円と読み取りました）。"
+                           "円単位で入力しているか確かめてください。")
     return amount
 
 
 def _count(spec: FieldSpec, value: object) -> int:
     number = _integer(spec, value, "12")
     if number < 0 or number >= MAX_COUNT:
-        raise FieldProblem(f"{spec.label}は0以上の整数で入力してください。")
+        unit = spec.unit
+        raise FieldProblem(f"{spec.label}は0{unit}から{MAX_COUNT - 1:,}{unit}までの整数で入力してください"
+                           f"（{number:,}{unit}と読み取りました）。")
     return number
 
 
@@ -169,8 +200,10 @@ def _date(spec: FieldSpec, value: object) -> date:
         result = date(year, month, day)
     except ValueError:
         raise FieldProblem(f"{spec.label}に存在しない日付が入力されています。") from None
-    if not 1868 <= result.year <= 2100:
-        raise FieldProblem(f"{spec.label}の年が正しくありません。")
+    if not FIRST_YEAR <= result.year <= LAST_YEAR:
+        raise FieldProblem(f"{spec.label}は{FIRST_YEAR}年から{LAST_YEAR}年までの日付で入力してください。")
+    if spec.not_future and result > (today := clock.today()):
+        raise FieldProblem(f"{spec.label}に未来の日付は入力できません（今日は{format_date(today)}です）。")
     return result
 
 

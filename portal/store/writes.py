@@ -23,6 +23,11 @@ from portal.store.sections import SECTIONS, Section
 from portal.store.values import FieldProblem
 
 
+#: The refusal of a 法人番号 someone already registered: the page links it to how members are added.
+CORPORATE_NUMBER_TAKEN = ("この法人番号の事業者は既に登録されています。同じ会社の管理者の方に、"
+                          "メンバーとして招待してもらってください。")
+
+
 @dataclass(frozen=True)
 class Change:
     field: str
@@ -59,8 +64,7 @@ def _check_unique(session: Session, business: Business | None, section: Section,
         if record.id:
             query = query.where(Business.id != record.id)
         if session.scalar(query) is not None:
-            raise InvalidValues({"corporate_number": "この法人番号の事業者は既に登録されています。"
-                                                     "同じ会社の方に、メンバーとして追加してもらってください。"})
+            raise InvalidValues({"corporate_number": CORPORATE_NUMBER_TAKEN})
     if section.name == "period" and cleaned.get("period_end"):
         query = select(FinancialPeriod.id).where(FinancialPeriod.business_id == business.id,
                                                  FinancialPeriod.period_end == cleaned["period_end"])
@@ -120,8 +124,15 @@ def add_record(session: Session, business: Business, section: str, values: Mappi
 def remove_record(session: Session, business: Business, section: str, record_id: int,
                   user: User | None = None, source: str = MANUAL) -> None:
     """Removes one record of a list; its values go to history as cleared."""
-    spec = SECTIONS[section]
     record = get_record(session, business, section, record_id)
+    remove_loaded_record(session, business, section, record, user, source)
+    session.flush()
+
+
+def remove_loaded_record(session: Session, business: Business, section: str, record: object,
+                         user: User | None = None, source: str = MANUAL) -> None:
+    """`remove_record` for a record the caller has already read (of `business`); does not flush."""
+    spec = SECTIONS[section]
     if not spec.is_list:
         raise ValueError("基本情報 cannot be removed")
     now, label = clock.now(), spec.record_label(record)
@@ -133,4 +144,3 @@ def remove_record(session: Session, business: Business, section: str, record_id:
                                               ValueSource.record_id == record.id))
     session.delete(record)
     business.updated_at = now
-    session.flush()

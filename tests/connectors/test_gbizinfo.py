@@ -162,12 +162,18 @@ def test_sandbox_answers_from_the_fixture_without_network():
     assert fetch(mode="sandbox", token=None) == [EXPECTED]
 
 
+def test_the_demo_business_gets_its_own_facts_as_the_register_writes_them():
+    [record] = fetch("8010401098765", mode="sandbox", token=None)
+    assert (record.name, record.name_kana, record.capital) == ("株式会社みらい工房", "ミライコウボウ", 10_000_000)
+    assert record.address == "東京都大田区下丸子二丁目14番7号" and record.established_on == date(2008, 4, 1)
+
+
 def test_sandbox_is_deterministic_per_corporate_number():
     first = fetch("1000000000001", mode="sandbox", token=None)
     assert first == fetch("1000000000001", mode="sandbox", token=None)
     record = first[0]
     assert record.corporate_number == "1000000000001"
-    assert record.name == "サンプル工業株式会社"
+    assert record.name is None and record.name_kana is None  # never another company's name
     assert record.postal_code == "100-0005"
     assert record.established_on == date(2005, 4, 1)
     assert (record.employees, record.capital) == (1000000000001 % 97 + 3, (1000000000001 % 9 + 1) * 5_000_000)

@@ -25,7 +25,7 @@ from tests.e2e.conftest import PASSWORD, Credentials
 from tests.e2e.pages import whole_bodies
 from tests.queues import close_app, drain
 
-MINATO = "7123456789012"  # a number the gBizINFO sandbox fixture knows
+MINATO = "7123456789012"
 
 
 @pytest.fixture
@@ -66,10 +66,12 @@ def log_in(page, url: str, user: Credentials) -> None:
 
 
 def link_sandbox(page, url: str) -> None:
-    page.goto(f"{url}/mypage/links/gbizinfo/link")
+    """freee お試し: its first sync is a job (an API-key service's first sync is part of linking, so
+    that a refused key is shown beside its field)."""
+    page.goto(f"{url}/mypage/links/freee/link")
     page.get_by_label("お試し（サンドボックス）", exact=False).check()
     page.get_by_role("button", name="同意して連携する").click()
-    expect(page).to_have_url(re.compile(r"/mypage/links/gbizinfo/status$"))
+    expect(page).to_have_url(re.compile(r"/mypage/links/freee/status$"))
 
 
 def test_the_page_says_fetching_then_shows_the_result_when_the_worker_is_done(queued_server, new_context,

@@ -38,7 +38,8 @@ def test_linking_a_sandbox_service_and_accepting_its_changes(page: Page, busines
     changes = page.locator("input[name=change]")
     expect(changes.first).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="選んだ変更を反映").click()
+    page.get_by_role("button", name=re.compile("^すべて選ぶ")).first.click()
+    page.get_by_role("button", name=re.compile(r"^選んだ\d+件の変更を反映$")).click()
     expect(page.locator("input[name=change]")).to_have_count(0)
 
     page.goto("/mypage/links")
@@ -64,8 +65,9 @@ def test_linking_the_cloud_accounting_sandbox_then_unlinking(page: Page, make_bu
 
     expect(page).to_have_url(re.compile(r"/mypage/links/proposals"))
     expect(page.get_by_role("heading", level=2, name="freee会計")).to_be_visible()
-    expect(page.get_by_role("row").filter(has_text="売上高")).to_contain_text("→")
-    page.get_by_role("button", name="選んだ変更を反映").click()
+    expect(page.locator(".proposal-card").filter(has_text="売上高").first).to_contain_text("新しい値")
+    page.get_by_role("button", name=re.compile("^すべて選ぶ")).first.click()
+    page.get_by_role("button", name=re.compile(r"^選んだ\d+件の変更を反映$")).click()
     expect(page.get_by_role("status")).to_contain_text("変更をマイページに反映しました")
 
     page.goto("/mypage/")
@@ -110,4 +112,4 @@ def test_uploading_etax_statements_in_the_browser(page: Page, make_business_owne
     page.get_by_label("損益計算書CSV（HOT010_3.0_PL.csv）").set_input_files(str(ETAX_FIXTURES / "HOT010_3.0_PL.csv"))
     page.get_by_role("button", name="同意して連携する").click()
     expect(page).to_have_url(re.compile(r"/mypage/links/proposals"))
-    expect(page.get_by_role("row", name=re.compile("決算：資産合計 "))).to_contain_text("148,500,000円")
+    expect(page.locator(".proposal-card").filter(has_text="資産合計").first).to_contain_text("148,500,000円")

@@ -67,6 +67,10 @@ class Owner:
     calendar_token: str = ""
     push_endpoint: str = ""
     changes: list[int] = field(default_factory=list)
+    member: int = 0  # a colleague sharing the business (removed by the walker)
+    heir: int = 0  # another colleague (made 管理者 by the walker, last)
+    invitation: int = 0
+    invitation_token: str = ""
 
 
 @dataclass
@@ -122,10 +126,25 @@ def _owner(app, session, client, key: str, name: str, number: str, email: str, a
     linked = submit(client, "/mypage/links/gbizinfo/link", {"mode": "sandbox"})
     assert linked.status_code == 303, text(linked)
     owner.changes = list(session.scalars(select(ProposedChange.id).where(ProposedChange.business_id == business.id)))
-    owner.secrets = {"法人番号": number, "メール": email, "保存した検索": f"{key}社の保存した検索",
+    _colleagues(app, session, owner, email)
+    owner.secrets |= {"法人番号": number, "メール": email, "保存した検索": f"{key}社の保存した検索",
                      "通知": f"{key}社あての通知", "共有していないカルテ": owner.private_text,
                      "株主": f"{key}株主会", "役員": f"{key}役員太郎", "事業所": f"{key}第二工場"}
     return owner
+
+
+def _colleagues(app, session, owner: Owner, email: str) -> None:
+    """Two colleagues sharing the business and an invitation not yet used, as 会社のメンバー makes them."""
+    from portal.members.invitations import invite, token_for
+
+    owner.member = store.add_member(session, owner.business, make_account(session, email.replace("@", "+member@"))).id
+    owner.heir = store.add_member(session, owner.business, make_account(session, email.replace("@", "+heir@"))).id
+    invitation, _replaced = invite(session, owner.user, email.replace("@", "+invited@"))
+    session.commit()
+    owner.invitation = invitation.id
+    with app.app_context():
+        owner.invitation_token = token_for(invitation)
+    owner.secrets.update({"メンバー": email.replace("@", "+member@"), "招待したメール": email.replace("@", "+invited@")})
 
 
 def build_world(app, session) -> World:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import store
+from portal.demo.business import seed_agencies
 from portal.models import AgencyKind, Business, ProposedChange, Role
 from portal.records import ApplicationRecord
 from tests import business_factories
@@ -44,8 +45,9 @@ def test_mypage_without_an_agency_explains_how_to_link_one(client, session):
 
 
 def test_linking_the_agency_sandbox_and_accepting_shows_it_on_mypage(client, session):
+    seed_agencies(session)  # the directory lists the sandbox's agencies, as `portal seed` leaves it
     business = owner_of(client, session)
-    assert submit(client, "/mypage/links/agency/link", {"mode": "sandbox"}).status_code == 303
+    assert submit(client, "/mypage/links/agency/link", {"mode": "sandbox", "credential_0": "109914000109"}).status_code == 303
     proposals = text(client.get("/mypage/links/proposals"))
     assert "連携する支援機関" in proposals and "みなと信用金庫（109914000109）" in proposals
     ids = [str(c.id) for c in session.scalars(select(ProposedChange).where(ProposedChange.section == "agency"))]
@@ -162,6 +164,7 @@ def test_the_sandbox_links_the_agency_whose_number_was_typed(client, session, cl
     """支援機関を探す opens the consent page with the 認定番号 filled in; the sandbox uses it too."""
     from connectors.agency.connector import sandbox_agencies, sandbox_number
 
+    seed_agencies(session)
     _user, business = signed_in_owner(client, session)
     untyped = sandbox_number(business.corporate_number, sandbox_agencies(), clock.today())
     assert untyped != "109927000103", "without the typed number the sandbox would pick another agency"

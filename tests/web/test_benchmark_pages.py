@@ -98,6 +98,33 @@ def test_typing_recalculates_the_results_region_with_htmx(client, app, session):
     assert "2024-03：25点（A）" in changed  # ② 8.3% → 5, ③ 2,500千円 → 4, ④ 3.02倍 → 4
 
 
+def test_typing_over_a_prefilled_figure_drops_its_source_note_as_the_results_update(client, app, session):
+    business, user = owner_client(app, client, session)
+    store.add_period(session, business, {"period_end": "2024-03-31", "months": 12, "net_sales": "240,000,000",
+                                         "regular_employees": "8"}, store.MANUAL, user)
+    session.commit()
+    page = text(client.get("/benchmark/"))
+    assert 'id="p0_sales-note"><span class="value-source">事業データ：手入力</span>' in page
+    form = {**BAKERY, "src_p0_sales": "手入力", "orig_p0_sales": "240,000", "src_p0_employees": "手入力",
+            "orig_p0_employees": "8"}
+    kept = text(post(client, form, HX))
+    assert 'id="p0_sales-note" hx-swap-oob="true"><span class="value-source">事業データ：手入力</span>' in kept
+    typed_over = text(post(client, {**form, "p0_sales": "250,000"}, HX))
+    assert 'id="p0_sales-note" hx-swap-oob="true"></span>' in typed_over  # the person's own figure now
+    assert 'id="p0_employees-note" hx-swap-oob="true"><span class="value-source">事業データ：手入力' in typed_over
+    whole = text(post(client, {**form, "p0_sales": "250,000"}))  # without JavaScript: the whole page
+    assert 'id="p0_sales-note"></span>' in whole and "hx-swap-oob" not in whole
+
+
+def test_amounts_typed_as_owners_write_them_are_read_in_thousands_and_shown(client, app, session):
+    owner_client(app, client, session)
+    body = text(post(client, {**BAKERY, "p0_sales": "2.4億", "capital": "1000万円"}, HX))
+    assert "2024-03：23点（B）" in body  # 2.4億円 = 240,000千円, the same sheet as typed in thousands
+    assert "＝240,000千円として計算" in body and "＝10,000千円として計算" in body
+    refused = text(post(client, {**BAKERY, "p0_sales": "二億"}))
+    assert "数字で入力してください（例：12,345、1.2億、3,450万円）" in refused and 'value="二億"' in refused
+
+
 def test_without_javascript_the_same_form_posts_the_whole_page(client, app, session):
     owner_client(app, client, session)
     body = text(post(client, BAKERY))

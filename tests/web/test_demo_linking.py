@@ -1,5 +1,6 @@
 """Issue 4's "done when": on the seeded demo, the demo business links every built-in service in
-sandbox mode, sees its data arrive with the service as source, accepts it, and unlinks."""
+sandbox mode, sees its data arrive with the service as source, accepts it, and unlinks — and, since
+issue 15, finds its hand-typed 事業データ exactly as it was once every service is unlinked with 「削除」."""
 
 from __future__ import annotations
 
@@ -37,9 +38,11 @@ def sourced_from(session, business: Business, name: str) -> set[str]:
 
 def test_the_demo_business_links_accepts_and_unlinks_every_built_in_service(app, session, client):
     business = demo(app, session, client)
+    seeded = as_typed(session, business)
     assert set(BUILT_IN) <= set(connectors(app))
     for name in BUILT_IN:
-        response = submit(client, f"/mypage/links/{name}/link", {"mode": "sandbox"})
+        typed = {"credential_0": "109913000101"} if name == "agency" else {}  # the demo agency's 認定番号
+        response = submit(client, f"/mypage/links/{name}/link", {"mode": "sandbox", **typed})
         assert response.status_code == 303, name
         session.expire_all()
         connection = session.scalar(select(Connection).where(Connection.connector == name))
@@ -67,3 +70,12 @@ def test_the_demo_business_links_accepts_and_unlinks_every_built_in_service(app,
         assert sourced_from(session, business, name) <= INDISPENSABLE, f"{name}'s values were deleted"
     assert store.linked_agency(session, business) is None
     assert not store.applications_of(session, business)
+    assert as_typed(session, business) == seeded, "every hand-typed figure is back, nothing else is left"
+
+
+def as_typed(session, business: Business) -> dict:
+    session.expire_all()
+    data = store.business_data(session, business)
+    periods = {str(view.record.period_end): {shown.spec.name: shown.value for shown in view.values}
+               for view in data.periods}
+    return {"basic": {shown.spec.name: shown.value for shown in data.basic.values}, "periods": periods}

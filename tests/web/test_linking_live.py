@@ -108,8 +108,8 @@ def test_the_whole_sign_in_stores_the_tokens_encrypted_and_runs_the_first_sync(o
         assert secret.encode() not in connection.credentials
     assert session.scalar(select(SyncRun)).records == 1
     page = text(owner.get("/mypage/links/proposals"))
-    assert "freee会計" in page and "→ 98,000,000円" in page  # 売上高 of the recorded trial_pl
-    assert "2025年3月31日決算：売上高" in page
+    assert "freee会計" in page and "98,000,000円" in page  # 売上高 of the recorded trial_pl
+    assert "2025年3月31日決算の</span>売上高" in page
     event = session.scalar(select(AuditEvent).where(AuditEvent.event == "connection_linked"))
     assert "connector=freee" in event.detail
 
@@ -277,7 +277,7 @@ def test_unlinking_with_delete_removes_what_came_from_the_service(owner, session
     assert "いまマイページにある値は" in page and "取り込んだデータを削除" in page
     response = submit(owner, "/mypage/links/freee/unlink", {"keep": "delete"})
     assert response.status_code == 303
-    assert "freee会計から取り込んだ値を" in flashed(owner)
+    assert "freee会計からだけ来た記録（決算期など）を1件削除しました" in flashed(owner)
     session.expire_all()
     assert session.scalar(select(FinancialPeriod)) is None
     assert owner.get(f"/mypage/periods/{period_id}").status_code == 404

@@ -62,6 +62,7 @@ def test_mypage_links_to_the_list_which_shows_every_connector_and_its_state(owne
     link_sandbox(owner)
     page = text(owner.get(LINKS))
     assert "連携中" in page and "最終取得" in page and page.count("未連携") == len(connectors(app)) - 1
+    assert 'href="/mypage/links/gbizinfo#runs-title"' in page and 'href="/mypage/links/freee"' in page
 
 
 def test_the_consent_page_lists_what_is_read_and_how_often(owner, app):
@@ -85,8 +86,9 @@ def test_linking_the_sandbox_runs_the_first_sync_and_shows_the_proposals(owner, 
     page = text(owner.get("/mypage/links/proposals"))
     assert "gBizINFO（法人基本情報）" in page and "代表者" in page
     assert "港 一郎" in page and "ミナトセイサクショ" in page
-    assert "株式会社テスト商事" in page and "→ 株式会社みなと製作所" in page
-    assert "選んだ変更を反映" in page and "反映しない" in page
+    assert "株式会社テスト商事" in page and "株式会社みなと製作所" in page and "いまの値" in page and "新しい値" in page
+    assert "選んだ<span data-chosen-count>0</span>件の変更を反映" in page and "件を反映しない" in page
+    assert 'name="change"' in page and " checked" not in page  # nothing is chosen for the person
 
 
 def test_accepting_some_writes_them_with_the_connector_as_source(owner, session):

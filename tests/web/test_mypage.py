@@ -145,13 +145,55 @@ def test_wrong_values_are_explained_beside_the_field_and_nothing_is_stored(owner
     body = text(response)
     assert response.status_code == 422
     assert ("<html" in body) is not htmx
-    assert "資本金は数字で入力してください（例：1,234,567）。" in body
+    assert "資本金は数字で入力してください（「1,234,567」「1000万円」「1.2億」「△500万」のように書けます）。" in body
     assert "郵便番号は7桁の数字で入力してください" in body
     assert 'id="basic-capital-error"' in body and "入力内容を確認してください" in body
     assert 'value="株式会社あたらしい名前"' in body and 'value="百万円"' in body and 'value="100-89"' in body
     business = stored_business(session)
     assert business.name == "株式会社みらい製作所" and business.capital is None
     assert store.count_history(session, business) == before
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_amounts_written_as_owners_write_them_are_saved_and_what_was_read_is_said(owner, session, htmx):
+    response = post(owner, "/mypage/basic", {"basic-kind": "corporation", "basic-corporate_number": VALID_NUMBERS[0],
+                                             "basic-name": "株式会社みらい製作所", "basic-capital": "1000万円"},
+                    htmx=htmx, target="basic")
+    body = text(response) if htmx else text(owner.get("/mypage/"))
+    assert "資本金：「1000万円」を10,000,000円として読み取りました。" in body
+    assert stored_business(session).capital == 10_000_000
+
+
+def test_a_founding_date_in_the_future_is_refused_with_today_named(owner, session, clock):
+    clock.set_jst(2026, 12, 5, 10)
+    response = post(owner, "/mypage/basic", {"basic-kind": "corporation", "basic-corporate_number": VALID_NUMBERS[0],
+                                             "basic-name": "株式会社みらい製作所", "basic-established_on": "2099-01-01"})
+    assert response.status_code == 422
+    assert "設立日（開業日）に未来の日付は入力できません（今日は2026年12月5日です）。" in text(response)
+    assert 'value="2099-01-01"' in text(response) and stored_business(session).established_on is None
+
+
+def test_an_impossible_headcount_states_the_real_limit(owner, session):
+    response = post(owner, "/mypage/periods", {"period-period_end": "2024-03-31", "period-months": "12",
+                                               "period-employees": "99999999999"})
+    assert response.status_code == 422
+    assert "期末従業員数は0人から999,999,999人までの整数で入力してください（99,999,999,999人と読み取りました）。" in text(response)
+    assert "0以上の整数で入力してください" not in text(response)
+
+
+def test_implausible_figures_are_saved_with_a_warning_that_names_the_numbers(owner, session):
+    response = post(owner, "/mypage/periods", {"period-period_end": "2025-03-31", "period-months": "12",
+                                               "period-total_assets": "1", "period-total_liabilities": "195,000,000",
+                                               "period-net_assets": "117,500,000", "period-employees": "123,456"},
+                    htmx=True, target="periods")
+    body = text(response)
+    assert response.status_code == 200 and "決算期を追加しました。" in body
+    assert "確認してください：資産合計（1円）と、負債合計＋純資産合計（195,000,000円＋117,500,000円＝312,500,000円）が一致しません" in body
+    assert "期末従業員数が123,456人になっています。100,000人を超えることはまれなので" in body
+    [period] = store.records(session, stored_business(session), "period")
+    assert period.total_assets == 1  # saved: a warning, not a refusal
+    page = text(owner.get(f"/mypage/periods/{period.id}"))
+    assert 'id="period-cautions"' in page and "差は312,499,999円" in page
 
 
 def test_periods_are_added_inline_and_amounts_accept_commas_and_full_width_digits(owner, session):

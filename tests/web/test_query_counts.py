@@ -39,6 +39,9 @@ from portal.models import (
     SupportAgency,
     User,
 )
+from portal.demo.business import seed_agencies
+from portal.linking import get_connection, run_sync
+from portal.members.invitations import invite
 from portal.mylist.services import save_search
 from portal.news.services import NewsDraft, save_item
 from portal.oauth.scopes import ALL_SCOPES
@@ -70,7 +73,9 @@ BUSINESS_PAGES = {
     "/mypage/history": 5,
     "period": 6,
     "/mypage/links": 5,
-    "/mypage/links/proposals": 4,
+    "/mypage/links/proposals": 6,  # user, badge, business, pending changes, sources, the 決算期 they are for
+    "/mypage/links/gbizinfo": 8,  # …, the connection, a page of runs, their count, pending, values from it
+    "/mypage/members/": 7,  # …, the membership, members, open invitations, the log of member events
     "/mypage/consents/": 6,
     "/mypage/interests": 4,
     "/benchmark/": 6,
@@ -173,8 +178,11 @@ class World:
         self.owner = make_account(self.session, "owner@example.jp")
         self.business = make_business(self.session, self.owner, corporate_number=MINATO, name="株式会社みなと製作所")
         assert login(self.web, email=self.owner.email, password=PASSWORD).status_code == 303
+        seed_agencies(self.session)  # the sandbox links only agencies the directory lists
+        self.session.commit()
+        typed = {"agency": {"credential_0": "109914000109"}}
         for name in ("gbizinfo", "agency", "jgrants", "freee"):
-            assert submit(self.web, f"/mypage/links/{name}/link", {"mode": "sandbox"}).status_code == 303
+            assert submit(self.web, f"/mypage/links/{name}/link", {"mode": "sandbox", **typed.get(name, {})}).status_code == 303
         ids = [str(c.id) for c in self.session.scalars(select(ProposedChange).where(ProposedChange.section == "agency"))]
         assert submit(self.web, "/mypage/links/proposals", {"change": ids, "decision": "accept"}).status_code == 303
         self.token = tokens_for(self.web, make_site(self.session, name="プレプリント申請サイト"))["access_token"]
@@ -192,6 +200,12 @@ class World:
                                 store.MANUAL, user)
         for i in range(3):
             store.add_officer(session, business, {"title": "取締役", "name": f"役員{unit}-{i}"}, store.MANUAL, user)
+        for i in range(3):
+            store.add_member(session, business, make_account(session))
+            invite(session, user, f"invited{unit}-{i}@example.jp")
+        connection = get_connection(session, business, "gbizinfo")
+        for _ in range(5):
+            run_sync(session, self.app, connection, today())
         session.add_all([SavedItem(user_id=user.id, support_id=s) for s in supports[:4]] +
                         [SavedItem(user_id=user.id, case_id=cases[0])])
         session.add_all([Notification(user_id=user.id, key=f"q:{unit}:{i}", kind="search", title=f"新しい制度{i}",

@@ -4,7 +4,10 @@ They are public catalogue entries, not a business's data, so they are not propos
 writes them the way `portal import --format jgrants` does. Each record is put back into the shape
 of a Jグランツ API item and read by the same parser (`importers.jgrants.parse_item`), so a call
 brought by a sync and the same call imported from a file are one measure with the same fields,
-found by (source, id); an unchanged call is not touched, so a re-sync changes nothing.
+found by (source, id); an unchanged call is not touched, so a re-sync changes nothing. A call the
+catalogue already has under another id or from another source updates that measure instead of
+adding a second (`importers.duplicates`). Only live connections come here: a sandbox never writes
+to the catalogue (`portal.linking.proposals.route_records`).
 
 Writing happens in the caller's transaction, through `import_supports`, which records the changes
 for the search index there too (see portal/content/indexing.py: in the same transaction on
@@ -23,7 +26,9 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal.content.importers import jgrants
+from portal.content.importers.duplicates import fold_duplicates
 from portal.content.importers.fields import check_lengths
+from portal.content.indexing import record_changes
 from portal.content.records import ImportFormatError, SupportRecord
 from portal.content.services import ImportReport, import_supports
 from portal.models import Support
@@ -89,4 +94,10 @@ def import_measure_records(session: Session, records: Sequence[SupportMeasureRec
         session.info.setdefault("app", app)  # whose index follows the commit
     if source == jgrants.SOURCE:
         jgrants.keep_detail_fields(session, {"result": items}, parsed)
-    return import_supports(session, parsed)
+    parsed, merged = fold_duplicates(session, parsed)
+    report = import_supports(session, parsed) if parsed else ImportReport()
+    if merged:
+        session.flush()
+        report.updated.extend(merged)
+        record_changes(session, "supports", merged)  # the measures updated in place are re-indexed too
+    return report

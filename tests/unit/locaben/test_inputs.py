@@ -25,6 +25,21 @@ def test_typed_amounts(typed, value):
     assert inputs.text_number(typed) == value
 
 
+@pytest.mark.parametrize(("typed", "value"), [("1.2億", 120_000.0), ("3,450万円", 34_500.0), ("△500万", -5_000.0),
+                                              ("500円", 0.5), ("1,234千円", 1_234.0), ("1億2,345万6,789円", 123_456.789)])
+def test_typed_amounts_in_the_notation_owners_write_are_read_in_thousands(typed, value):
+    assert inputs.text_number(typed) == pytest.approx(value)
+    assert inputs.understood(typed).startswith("＝")
+
+
+def test_a_count_takes_plain_numbers_only():
+    employees = inputs.FIELD_BY_NAME["employees"]
+    assert inputs.text_number("12", employees) == 12.0
+    with pytest.raises(ValueError):
+        inputs.text_number("1万", employees)
+    assert inputs.understood("12,345") is None
+
+
 @pytest.mark.parametrize("typed", ["12a", "1.2.3", "--1", "百"])
 def test_typed_nonsense_is_refused(typed):
     with pytest.raises(ValueError):
