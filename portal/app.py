@@ -52,7 +52,7 @@ def configure_plugins(app: Flask) -> None:
 def configure_database(app: Flask) -> None:
     from portal.db import Database
 
-    Database(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"]).init_app(app)
+    Database(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"], settings=app.config).init_app(app)
 
 
 def configure_jobs(app: Flask) -> None:
@@ -62,21 +62,30 @@ def configure_jobs(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from portal.accounts.services import load_user
+    from portal.abuse.limiter import configure_storage
+    from portal.accounts.signin import init_signin, load_user
     from portal.extensions import csrf, htmx, limiter, login_manager
 
     csrf.init_app(app)
     htmx.init_app(app)
+    configure_storage(app)  # short Redis timeouts; limits fall back to memory while Redis is away
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(load_user)  # server-side sessions: an ended one loads nobody
+    init_signin(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "このページを見るにはログインしてください。"
     login_manager.login_message_category = "info"
 
 
 def configure_security(app: Flask) -> None:
+    from portal.bounds import install_converter
+    from portal.request_limits import allow_uploads, init_request_limits
     from portal.security import HttpsAwareSessionInterface, add_security_headers, refuse_nul_bytes
+
+    install_converter(app)  # before the blueprints: every <int:…> is bounded (portal/bounds.py)
+    init_request_limits(app)
+    allow_uploads(app, "mypage.link_service")  # the e-Tax files chosen on the consent page
 
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
@@ -97,6 +106,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.agencies.views import bp as agencies
     from portal.api.views import bp as api
     from portal.gbizid import register as register_gbizid
+    from portal.health import init_health
     from portal.locaben import api as _locaben_api  # noqa: F401  (adds POST /benchmark to the api blueprint)
     from portal.locaben.views import bp as locaben
     from portal.main.views import bp as main
@@ -123,6 +133,7 @@ def configure_blueprints(app: Flask) -> None:
     register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)
     register_recommend(app)  # the event log, おすすめ pages and fragments, interests on マイページ
     register_members(app)  # 会社のメンバー: invitations by e-mail, the members page, the guide
+    init_health(app)  # /readyz: the database, Redis, and the checks other features register
 
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
     add_nav_item(app, "navi.case_search", "事例を探す", 20)

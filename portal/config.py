@@ -129,6 +129,31 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_REQUEUE_AFTER": 300.0,  # seconds before a waiting job the queue seems to have lost is handed over again
     "JOBS_STUCK_SECONDS": 300.0,  # /readyz: the oldest due job may wait this long
     "JOBS_WORKER_LOST_SECONDS": 120.0,  # /readyz: some worker must have been seen this recently
+    # What one request may bring (portal/request_limits.py): bodies, upload forms, JSON.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "UPLOAD_MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "JSON_MAX_BYTES": 64 * 1024,
+    "JSON_MAX_DEPTH": 20,
+    # A slow or missing database (portal/db.py): seconds to connect, per statement (PostgreSQL), to wait
+    # for a pooled connection, and how long to refuse new connections after one failed.
+    "DB_CONNECT_TIMEOUT": 3,
+    "DB_STATEMENT_TIMEOUT": 10.0,
+    "DB_POOL_TIMEOUT": 3.0,
+    "DB_RETRY_SECONDS": 2.0,
+    # Rate limits keep working from memory (per process) while Redis is away (portal/abuse/limiter.py).
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "REDIS_TIMEOUT": 0.5,
+    # Limits kept in the database, so every process sees them (portal/abuse/).
+    "LOGIN_THROTTLE_FREE_ATTEMPTS": 5,
+    "LOGIN_THROTTLE_BASE_DELAY": 30,
+    "LOGIN_THROTTLE_MAX_DELAY": 900,
+    "LOGIN_THROTTLE_FORGET_HOURS": 24,
+    "REGISTER_LIMIT_PER_ADDRESS": "10 per hour",
+    "MAIL_LIMIT_PER_RECIPIENT": "5 per hour",
+    "MAIL_LIMIT_PER_ADDRESS": "30 per hour",
+    # Server-side log-in sessions (portal/accounts/sessions.py): how often "last seen" is written.
+    "SESSION_TOUCH_SECONDS": 300,
 }
 
 
@@ -215,7 +240,7 @@ def build_config(
         config.update({k: v for k, v in namespace.items() if k.isupper()})
     config.update(from_environment(environ, config))
 
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys, the SQLite file, the index
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])

@@ -2,11 +2,16 @@
 
 The CSP allows no inline script or style at all: templates carry no `style=` or `<script>` bodies,
 and htmx is configured (see base.html) not to inject its indicator styles or evaluate code.
+
+Pages shown to a logged-in user, and pages reached through a secret in their address (a reset or
+confirmation link, an unsubscribe link, the consent page), are sent with `Cache-Control: no-store`
+unless the view chose its own caching: a shared computer's browser cache or a proxy must not keep
+a copy of someone's マイページ.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join(
@@ -35,6 +40,13 @@ HEADERS = {
 }
 
 
+# Pages whose address carries a secret: private even without a log-in.
+CAPABILITY_ENDPOINTS = frozenset({
+    "accounts.confirm", "accounts.reset_password", "accounts.confirm_email_change",
+    "notify.unsubscribe", "notify.unsubscribe_confirm", "oauth.authorize",
+})
+
+
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request itself came over HTTPS."""
 
@@ -47,7 +59,13 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if "Cache-Control" not in response.headers and _is_private():
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _is_private() -> bool:
+    return request.endpoint in CAPABILITY_ENDPOINTS or "_user_id" in session
 
 
 def refuse_nul_bytes() -> None:

@@ -214,6 +214,11 @@ def app(db_url, smtp_server, tmp_path):
         _migrated.add(db_url)
     empty_tables(app)
     yield app
+    close_app(app)
+
+
+def close_app(app) -> None:
+    """Ends what a test app holds. Every app a test makes is closed through here."""
     if "event_writer" in app.extensions:  # write what is queued now, not at exit into a dropped schema
         app.extensions["event_writer"].flush()
     # A search catch-up a test set off in the background would otherwise open a connection after the

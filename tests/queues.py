@@ -7,15 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.db import get_db
 from portal.jobs.queue import queue_of
 from portal.models import Job
+from tests.conftest import close_app as close_test_app
 from tests.conftest import make_test_app
 
 
 def close_app(app) -> None:
-    get_db(app).session.remove()
-    get_db(app).engine.dispose()
+    close_test_app(app)
     huey = queue_of(app).huey
     if huey is not None:
         huey.storage.close()

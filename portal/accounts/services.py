@@ -1,15 +1,25 @@
-"""Account use cases. Each takes a session and plain values; views only parse and render."""
+"""Account use cases: registration, confirmation, log-in. Each takes a session and plain values.
+
+Changing or recovering a password or e-mail address is in `portal.accounts.recovery`. Mails are
+asked for through `portal.abuse.mail.may_send` first, so neither one address nor one client can make
+the portal mail without end; registrations are limited per client address the same way.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import clock
+from portal.abuse import login_throttle
+from portal.abuse.mail import may_register, may_send
 from portal.accounts import tokens
+from portal.accounts.emails import email_problem
 from portal.accounts.passwords import hash_password, password_problem, verify_password
-from portal.db import get_session
 from portal.errors import DomainError
 from portal.mail import queue_template
 from portal.models import AuditEvent, Role, User
@@ -20,6 +30,7 @@ EVENT_LABELS = {
     "login": "ログイン",
     "login_failed": "ログインの失敗",
     "logout": "ログアウト",
+    "session_ended": "ログイン中の端末の終了",
     "password_reset_requested": "パスワード再設定の申し込み",
     "password_reset": "パスワードの再設定",
     "password_changed": "パスワードの変更",
@@ -31,18 +42,21 @@ EVENT_LABELS = {
     "gbizid_linked": "GビズIDとの連携",
     "gbizid_unlinked": "GビズIDとの連携の解除",
 }
+ALREADY_REGISTERED = "このメールアドレスは既に登録されています。ログインするか、パスワードの再設定をご利用ください。"
+# A second press of 「登録する」 within this time, with the same password, answers like the first.
+REPEAT_WINDOW = timedelta(minutes=2)
 
 
 class AccountError(DomainError):
     """A problem with what the user typed; `field` names the form field it belongs to."""
 
 
+class TooManyRequests(AccountError):
+    status = 429
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def load_user(user_id: str) -> User | None:
-    return get_session().get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -57,10 +71,15 @@ def record_event(session: Session, event: str, user: User | None = None, email: 
 
 def create_user(session: Session, email: str, password: str, role: Role = Role.BUSINESS,
                 display_name: str = "", confirmed: bool = False) -> User:
+    """Checks what the registration form checks, then adds the account (flushed, not committed)."""
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(problem, field="email")
     email = normalise_email(email)
+    if len(display_name.strip()) > 100:
+        raise AccountError("お名前は100文字以内で入力してください。", field="display_name")
     if find_user(session, email):
-        raise AccountError("このメールアドレスは既に登録されています。ログインするか、パスワードの再設定をご利用ください。",
-                           field="email")
+        raise AccountError(ALREADY_REGISTERED, field="email")
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem, field="password")
@@ -71,11 +90,38 @@ def create_user(session: Session, email: str, password: str, role: Role = Role.B
     return user
 
 
+def _same_registration(user: User | None, password: str) -> bool:
+    """Whether `user` is what this very registration made a moment ago (a double submit)."""
+    return (user is not None and user.email_confirmed_at is None and clock.now() - user.created_at < REPEAT_WINDOW
+            and verify_password(user.password_hash, password))
+
+
 def register_user(session: Session, email: str, password: str, display_name: str, ip: str | None) -> User:
-    user = create_user(session, email, password, display_name=display_name)
-    record_event(session, "register", user, user.email, ip)
-    send_confirmation(session, user)
-    session.commit()  # the account and its confirmation mail, together
+    """Creates the account and mails the confirmation link. The same registration sent twice (two
+    presses, or two requests racing) answers with the account the first one made, mailed once."""
+    existing = find_user(session, email)
+    if _same_registration(existing, password):
+        return existing
+    if not may_register(session, ip):
+        session.rollback()
+        raise TooManyRequests("このネットワークからの登録が短い時間に多すぎます。しばらく待ってから、もう一度お試しください。",
+                              field="email")
+    session.commit()  # the count holds whatever happens next
+    try:
+        user = create_user(session, email, password, display_name=display_name)
+        record_event(session, "register", user, user.email, ip)
+        session.commit()
+    except (IntegrityError, AccountError) as error:
+        if isinstance(error, AccountError) and error.message != ALREADY_REGISTERED:
+            raise
+        session.rollback()  # another request registered the address a moment ago: was it this one?
+        existing = find_user(session, email)
+        if _same_registration(existing, password):
+            return existing
+        raise AccountError(ALREADY_REGISTERED, field="email") from None
+    if may_send(session, user.email, ip):
+        send_confirmation(session, user)
+    session.commit()  # the mail count and the queued confirmation mail, together
     return user
 
 
@@ -87,23 +133,26 @@ def send_confirmation(session: Session, user: User) -> None:
                   link=url_for("accounts.confirm", token=token, _external=True))
 
 
-def resend_confirmation(session: Session, email: str) -> None:
+def resend_confirmation(session: Session, email: str, ip: str | None = None) -> None:
     """Sends the link again when such an unconfirmed account exists; says nothing either way."""
     user = find_user(session, email)
-    if user and user.email_confirmed_at is None:
+    if user and user.email_confirmed_at is None and may_send(session, user.email, ip):
         send_confirmation(session, user)
         session.commit()
 
 
 def confirm_email(session: Session, token: str) -> User:
+    """Opening the link again, or twice at once, confirms once and records it once."""
     data = tokens.read_token(tokens.CONFIRM, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-    user = session.get(User, data.get("uid"))
+    user = session.get(User, data.get("uid")) if isinstance(data.get("uid"), int) else None
     if user is None or user.email != data.get("email"):
         raise tokens.TokenError("このリンクは使えません。もう一度確認メールを送ってください。")
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = clock.now()
+    confirmed = session.execute(update(User).where(User.id == user.id, User.email == user.email,
+                                                   User.email_confirmed_at.is_(None))
+                                .values(email_confirmed_at=clock.now()))
+    if confirmed.rowcount == 1:
         record_event(session, "email_confirmed", user, user.email)
-        session.commit()
+    session.commit()
     return user
 
 
@@ -111,12 +160,24 @@ class LoginRefused(AccountError):
     pass
 
 
+class LoginThrottled(LoginRefused):
+    status = 429
+
+
 def authenticate(session: Session, email: str, password: str, ip: str | None) -> User:
-    user = find_user(session, email)
+    typed = normalise_email(email)[:254]
+    wait = login_throttle.begin_attempt(session, typed)
+    if wait is not None:
+        record_event(session, "login_failed", find_user(session, typed), typed, ip, "throttled")
+        session.commit()
+        raise LoginThrottled("ログインの失敗が続いたため、このメールアドレスでのログインを一時的に止めています。"
+                             f"{login_throttle.wait_text(wait)}後にもう一度お試しください。", field="password")
+    user = find_user(session, typed)
     if user is None or not verify_password(user.password_hash, password):
-        record_event(session, "login_failed", user, normalise_email(email)[:254], ip)
+        record_event(session, "login_failed", user, typed, ip)
         session.commit()
         raise LoginRefused("メールアドレスまたはパスワードが正しくありません。", field="password")
+    login_throttle.clear(session, typed)  # the password was right: not a guess
     if not user.active:
         record_event(session, "login_failed", user, user.email, ip, "account disabled")
         session.commit()
@@ -135,87 +196,6 @@ def authenticate(session: Session, email: str, password: str, ip: str | None) ->
 def record_logout(session: Session, user: User, ip: str | None) -> None:
     record_event(session, "logout", user, user.email, ip)
     session.commit()
-
-
-def request_password_reset(session: Session, email: str, ip: str | None) -> None:
-    """Mails a reset link when the account exists; the answer never reveals whether it does."""
-    user = find_user(session, email)
-    record_event(session, "password_reset_requested", user, normalise_email(email)[:254], ip)
-    if user is None or not user.active:
-        session.commit()
-        return
-    token = tokens.make_token(tokens.RESET, {"uid": user.id,
-                                             "pw": tokens.password_fingerprint(user.password_hash)})
-    queue_template(session, user.email, f"【{current_app.config['SITE_NAME']}】パスワードの再設定",
-                  "mail/reset.txt", user=user,
-                  link=url_for("accounts.reset_password", token=token, _external=True),
-                  minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
-    session.commit()
-
-
-def user_for_reset(session: Session, token: str) -> User:
-    data = tokens.read_token(tokens.RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"])
-    user = session.get(User, data.get("uid"))
-    if user is None or tokens.password_fingerprint(user.password_hash) != data.get("pw"):
-        raise tokens.TokenError("このリンクは既に使われたか、無効になっています。もう一度再設定を申し込んでください。")
-    return user
-
-
-def reset_password(session: Session, token: str, new_password: str, ip: str | None) -> User:
-    user = user_for_reset(session, token)
-    _set_password(user, new_password)
-    # Opening the link proves the address is the user's own.
-    user.email_confirmed_at = user.email_confirmed_at or clock.now()
-    record_event(session, "password_reset", user, user.email, ip)
-    session.commit()
-    return user
-
-
-def _set_password(user: User, new_password: str) -> None:
-    problem = password_problem(new_password, user.email)
-    if problem:
-        raise AccountError(problem, field="password")
-    user.password_hash = hash_password(new_password)
-
-
-def change_password(session: Session, user: User, current: str, new_password: str, ip: str | None) -> None:
-    if not verify_password(user.password_hash, current):
-        record_event(session, "password_change_failed", user, user.email, ip)
-        session.commit()
-        raise AccountError("現在のパスワードが正しくありません。", field="current_password")
-    _set_password(user, new_password)
-    record_event(session, "password_changed", user, user.email, ip)
-    session.commit()
-
-
-def request_email_change(session: Session, user: User, new_email: str, password: str, ip: str | None) -> None:
-    new_email = normalise_email(new_email)
-    if not verify_password(user.password_hash, password):
-        raise AccountError("パスワードが正しくありません。", field="password")
-    if new_email == user.email:
-        raise AccountError("現在と同じメールアドレスです。", field="new_email")
-    if find_user(session, new_email):
-        raise AccountError("このメールアドレスは既に別のアカウントで使われています。", field="new_email")
-    token = tokens.make_token(tokens.EMAIL_CHANGE, {"uid": user.id, "old": user.email, "new": new_email})
-    record_event(session, "email_change_requested", user, user.email, ip, f"to {new_email}")
-    queue_template(session, new_email, f"【{current_app.config['SITE_NAME']}】新しいメールアドレスの確認",
-                  "mail/email_change.txt", user=user, new_email=new_email,
-                  link=url_for("accounts.confirm_email_change", token=token, _external=True))
-    session.commit()
-
-
-def confirm_email_change(session: Session, token: str) -> User:
-    data = tokens.read_token(tokens.EMAIL_CHANGE, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-    user = session.get(User, data.get("uid"))
-    if user is None or user.email != data.get("old"):
-        raise tokens.TokenError("このリンクは既に使われたか、無効になっています。")
-    if find_user(session, data["new"]):
-        raise tokens.TokenError("このメールアドレスは既に別のアカウントで使われています。")
-    user.email = data["new"]
-    user.email_confirmed_at = clock.now()
-    record_event(session, "email_changed", user, user.email, None, f"from {data['old']}")
-    session.commit()
-    return user
 
 
 def recent_events(session: Session, user: User, limit: int = 10) -> list[AuditEvent]:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from portal import taxonomy
+from portal.bounds import parse_int
 from portal.models import AgencyKind
 from portal.navi.params import InvalidParameter
 
@@ -87,7 +88,7 @@ def parse_query(args: MultiDict) -> AgencyQuery:
     if expired not in ("", "0", "1"):
         raise InvalidParameter("expired は 1（有効期限切れも表示）または 0 で指定してください。", "expired")
     page = (args.get("page") or "").strip() or "1"
-    if not page.isdigit() or not 1 <= int(page) <= 100000:
-        raise InvalidParameter(f"ページ番号は1〜100000の整数で指定してください: {page}", "page")
+    if parse_int(page, 1, 100000) is None:
+        raise InvalidParameter(f"ページ番号は1〜100000の整数で指定してください: {page[:30]}", "page")
     return AgencyQuery(q=q, prefecture=prefecture, kind=tuple(kind), specialty=tuple(specialty),
                        expired=expired == "1", page=int(page))

@@ -1,7 +1,11 @@
 """The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json.
 
 Written as data next to the code it describes; a test checks that every route of the API
-blueprint is described and that the parameters match what the parser accepts.
+blueprint is described and that the parameters match what the parser accepts, and the fuzz test
+(tests/web/test_openapi_fuzz.py, schemathesis) that every request it describes is accepted, every
+other one refused with 4xx, and every answer matches its schema. Bounds are the parser's own
+(`portal.navi.params`, `portal.bounds`). A parameter given empty (`prefecture=`, as the navi's forms
+send "all") is the same as leaving it out, and the schemas say so.
 """
 
 from __future__ import annotations
@@ -9,44 +13,58 @@ from __future__ import annotations
 from typing import Any
 
 from portal import taxonomy
+from portal.bounds import MAX_ID, MAX_PAGE
 from portal.locaben import openapi as locaben_openapi
+from portal.navi.params import MAX_CAPITAL, MAX_EMPLOYEES, MAX_PER_PAGE, MAX_Q
+
+EMPTY = {"type": "string", "maxLength": 0, "description": "空は指定なしと同じ"}
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], ""]}
+    return {"oneOf": [schema, EMPTY]}
 
 
 def _array(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
-            "description": description, "schema": {"type": "array", "items": items}}
+            "description": description, "schema": {"type": "array", "items": _or_empty(items)}}
 
 
 def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": _or_empty(schema)}
+
+
+def _count(low: int, high: int, **extra: Any) -> dict[str, Any]:
+    return {"type": "integer", "minimum": low, "maximum": high, **extra}
 
 
 COMMON = [
-    _param("q", {"type": "string", "maxLength": 200}, "フリーテキスト（日本語の部分一致。スペース区切りはAND）"),
-    _array("purpose", {"type": "integer", "minimum": 1, "maximum": 10}, "目的（お困りごと）ID。複数指定はOR"),
+    {"name": "q", "in": "query", "required": False, "description": "フリーテキスト（日本語の部分一致。スペース区切りはAND）",
+     "schema": {"type": "string", "maxLength": MAX_Q, "pattern": "^[^\\u0000]*$"}},
+    _array("purpose", _count(1, 10), "目的（お困りごと）ID。複数指定はOR"),
     _array("industry", {"type": "string", "enum": list(taxonomy.INDUSTRIES)},
            "業種（日本標準産業分類の大分類）。支援制度では業種の限定がない制度も含む"),
-    _param("prefecture", {"type": "string", "pattern": "^(0[1-9]|[1-3][0-9]|4[0-7])$"},
-           "都道府県（JISコード）。支援制度では全国対象の制度も含む"),
-    _param("page", {"type": "integer", "minimum": 1, "default": 1}, "ページ番号"),
-    _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "1ページの件数"),
+    _param("prefecture", {"type": "string", "pattern": "^(0?[1-9]|[1-3][0-9]|4[0-7])$"},
+           "都道府県（JISコード。1桁は0を補う）。支援制度では全国対象の制度も含む"),
+    _param("page", _count(1, MAX_PAGE, default=1), "ページ番号"),
+    _param("per_page", _count(1, MAX_PER_PAGE, default=20), "1ページの件数"),
 ]
 
 SUPPORT_PARAMS = [
     *COMMON,
-    _array("stage", {"type": "integer", "minimum": 1, "maximum": 17}, "事業ステージID。複数指定はOR"),
-    _array("service", {"type": "integer", "minimum": 1, "maximum": 5}, "支援の種類ID。複数指定はOR"),
+    _array("stage", _count(1, 17), "事業ステージID。複数指定はOR"),
+    _array("service", _count(1, 5), "支援の種類ID。複数指定はOR"),
     _param("open", {"type": "string", "enum": ["0", "1"]}, "1 = 今申し込める制度（公募中・常時受付）のみ"),
-    _param("employees", {"type": "integer", "minimum": 0},
-           "従業員数。上限がこれより小さい制度を除く（本ポータルの拡張）"),
-    _param("capital", {"type": "integer", "minimum": 0}, "資本金（円）。上限がこれより小さい制度を除く（本ポータルの拡張）"),
+    _param("employees", _count(0, MAX_EMPLOYEES), "従業員数。上限がこれより小さい制度を除く（本ポータルの拡張）"),
+    _param("capital", _count(0, MAX_CAPITAL), "資本金（円）。上限がこれより小さい制度を除く（本ポータルの拡張）"),
     _param("sort", {"type": "string", "enum": ["relevance", "deadline", "updated"]},
            "並び順。既定は q があれば relevance、なければ updated"),
 ]
 
 CASE_PARAMS = [
     *COMMON,
-    _array("support", {"type": "integer", "minimum": 1}, "活用した支援制度のID。複数指定はOR"),
+    _array("support", _count(1, MAX_ID), "活用した支援制度のID。複数指定はOR"),
     _param("sort", {"type": "string", "enum": ["relevance", "updated"]}, "並び順"),
 ]
 
@@ -90,7 +108,7 @@ def _ok(ref: str, description: str) -> dict[str, Any]:
 
 BAD_REQUEST = _ok("#/components/schemas/Error", "不正なパラメータ（field に項目名）")
 NOT_FOUND = _ok("#/components/schemas/Error", "見つからない")
-ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 
 
 # --- the once-only API (OAuth 2.0, portal/api/me.py) ---------------------------------------------
@@ -123,9 +141,10 @@ _REFUSALS = {"401": _ok("#/components/schemas/OnceOnlyError", "アクセスト�
 
 
 def _me(operation: str, summary: str, scopes: list[str], body: dict[str, Any]) -> dict[str, Any]:
+    # Only `sections` is always there: each part comes only when the consent still covers it.
     return {"get": {"operationId": operation, "summary": summary, "security": [{"oauth2": scopes}],
                     "responses": {"200": {"description": summary, "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["sections", *body], "properties": {
+                        "type": "object", "required": ["sections"], "properties": {
                             "sections": _SECTIONS, **body}}}}}, **_REFUSALS}}}
 
 

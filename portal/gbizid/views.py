@@ -10,11 +10,12 @@ from __future__ import annotations
 import requests
 from authlib.integrations.flask_client import OAuthError
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from joserfc.errors import JoseError
 
 from portal.accounts.services import record_event
+from portal.accounts.signin import sign_in
 from portal.db import get_session
 from portal.gbizid import services
 from portal.gbizid.claims import ClaimsError, parse_claims
@@ -121,7 +122,7 @@ def callback():
         db.rollback()
         return _failed(db, back, error.message, f"refused: {claims.account_label}", claims.email)
     db.commit()
-    login_user(outcome.user)
+    sign_in(outcome.user, method="gbizid")
     flash(f"GビズID（{claims.account_label}）でログインしました。", "success")
     if outcome.note:
         flash(outcome.note, "info")

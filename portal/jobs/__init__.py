@@ -50,10 +50,14 @@ def load_tasks() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Imports the task modules, builds the application's queue and adds `/readyz`."""
+    """Imports the task modules, builds the application's queue and adds the queue and search index
+    to the checks of `/readyz`."""
+    from portal.content.freshness import search_check
+    from portal.health import register_check
     from portal.jobs import queue
-    from portal.jobs.health import bp
+    from portal.jobs.health import queue_check
 
     load_tasks()
     queue.init_queue(app)
-    app.register_blueprint(bp)
+    register_check(app, "queue", queue_check)
+    register_check(app, "search", search_check)

@@ -1,23 +1,21 @@
-"""Is background work getting done? `queue_health` for the readiness check, and `/readyz` itself.
+"""Is background work getting done? `queue_health`, and `queue_check` for `/readyz` (`portal.health`).
 
 The queue is stuck when the oldest job that is due has waited longer than `JOBS_STUCK_SECONDS`, when
 no worker has been seen for `JOBS_WORKER_LOST_SECONDS` (a queue nobody reads), or when the queue's
-storage does not answer. In immediate mode there is no queue and no worker to wait for. `/readyz`
-answers JSON with one entry per check and 503 when one fails; it reads two aggregates and pings the
-queue, so a load balancer may call it every few seconds.
+storage does not answer. In immediate mode there is no queue and no worker to wait for. The check
+reads two aggregates and pings the queue, so a load balancer may call `/readyz` every few seconds.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify
-from sqlalchemy import func, select, text
+from flask import Flask
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.db import get_db
+from portal.health import CheckFailed
 from portal.models import Job, JobState, JobWorker
-
-bp = Blueprint("readiness", __name__)
 
 
 def _seconds(later, earlier) -> float | None:
@@ -58,37 +56,14 @@ def queue_health(app: Flask) -> tuple[bool, dict]:
     return not problems, details
 
 
-def database_health(app: Flask) -> tuple[bool, dict]:
-    try:
-        with get_db(app).engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001
-        return False, {"error": type(error).__name__}
-    return True, {}
+class QueueStuck(CheckFailed):
+    """The queue check of `/readyz` failed; the message lists the problems."""
 
 
-def search_health(app: Flask) -> tuple[bool, dict]:
-    from portal.content.freshness import search_health as freshness
-
-    return freshness(app)
-
-
-CHECKS = {"database": database_health, "queue": queue_health, "search": search_health}
-
-
-@bp.get("/readyz")
-def readyz():
-    """Readiness for load balancers and monitoring: JSON, 200 when every check passes, else 503."""
-    app = current_app._get_current_object()
-    checks = {}
-    for name, check in CHECKS.items():
-        try:
-            ok, details = check(app)
-        except Exception as error:  # noqa: BLE001 — a check that breaks is a failed check
-            ok, details = False, {"error": type(error).__name__}
-        checks[name] = {"ok": ok, **details}
-    ready = all(check["ok"] for check in checks.values())
-    response = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
-    response.status_code = 200 if ready else 503
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def queue_check(app: Flask) -> dict:
+    """`queue_health` as a check of the `/readyz` registry (`portal.health`): its details when the queue
+    works, `QueueStuck` naming every problem when it does not."""
+    ok, details = queue_health(app)
+    if not ok:
+        raise QueueStuck("; ".join(details["problems"]), details)
+    return details

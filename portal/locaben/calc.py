@@ -9,6 +9,7 @@ does in Excel. `None` means "cannot be computed" and is shown as 「-」.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
@@ -97,10 +98,15 @@ class UnknownIndustry(ValueError):
 
 # --- the six indicators -------------------------------------------------------------------------
 
+def _finite(value: float) -> float | None:
+    """A quotient past what a float holds (a denominator of 1e-300) cannot be computed either."""
+    return value if math.isfinite(value) else None
+
+
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
-    return numerator / denominator
+    return _finite(numerator / denominator)
 
 
 def sales_growth(period: PeriodInput, older: PeriodInput | None = None) -> float | None:
@@ -148,7 +154,7 @@ def working_capital_months(period: PeriodInput) -> float | None:
     v = {name: value or 0 for name, value in items.items()}
     working = v["accounts_receivable"] + v["notes_receivable"] + v["inventory"] - v["accounts_payable"] \
         - v["notes_payable"]
-    return working / (period.sales / 12)
+    return _finite(working / (period.sales / 12)) if period.sales / 12 else None
 
 
 def equity_ratio(period: PeriodInput) -> float | None:

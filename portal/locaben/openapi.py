@@ -1,26 +1,52 @@
 """The OpenAPI description of POST /api/v1/benchmark, merged into /api/v1/openapi.json by
-`portal.api.openapi`. Field lists come from the calculation itself, so they cannot drift."""
+`portal.api.openapi`. Field lists, bounds and industry codes come from the calculation itself, so
+they cannot drift, and the request schema says exactly what `portal.locaben.api` accepts: a request
+it describes reaches the calculation, one it does not is answered 400 (the fuzz test in
+tests/web/test_openapi_fuzz.py holds both to it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from portal.locaben import baseline
 from portal.locaben.calc import INDICATORS, MAX_PERIODS
-from portal.locaben.inputs import PERIOD_FIELDS
+from portal.locaben.inputs import MAX_AMOUNT, PERIOD_FIELDS
 
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
+LABEL_PATTERN = r"^([0-9]{4}-(0[1-9]|1[0-2]))?$"
 
 
-def _period_schema() -> dict[str, Any]:
-    properties: dict[str, Any] = {"label": {"type": "string", "pattern": r"^\d{4}-\d{2}$",
-                                            "description": "決算年月（例：2024-03）"}}
+def _amount(spec) -> dict[str, Any]:
+    return {"minimum": -MAX_AMOUNT if spec.signed else 0, "maximum": MAX_AMOUNT}
+
+
+def _period_schema(newest: bool) -> dict[str, Any]:
+    properties: dict[str, Any] = {"label": {"type": ["string", "null"], "pattern": LABEL_PATTERN,
+                                            "description": "決算年月（例：2024-03）。空でもよい"}}
     for spec in PERIOD_FIELDS:
         text = f"{spec.label}（{spec.unit}）" + (f"。{spec.hint}" if spec.hint else "")
-        properties[spec.name] = {**_NUMBER_OR_NULL, "description": text,
-                                 **({} if spec.signed else {"minimum": 0})}
-    return {"type": "object", "properties": properties,
-            "description": "1期分の決算（千円）。空や null の項目は計算できない指標を null にする。"
-                           "最新期の employees は事業規模の判定に必須。"}
+        properties[spec.name] = {**_NUMBER_OR_NULL, "description": text, **_amount(spec)}
+    schema: dict[str, Any] = {
+        "type": "object", "properties": properties, "additionalProperties": False,
+        # An all-blank period is refused: periods are given newest first without gaps.
+        "anyOf": [{"required": [spec.name], "properties": {spec.name: {"type": "number"}}} for spec in PERIOD_FIELDS],
+        "description": "1期分の決算（千円）。null の項目は、それを使う指標を null にする。少なくとも1つは数値で指定する。"}
+    if newest:
+        employees = next(spec for spec in PERIOD_FIELDS if spec.name == "employees")
+        schema["required"] = ["employees"]
+        schema["properties"] = {**properties, "employees": {"type": "number", **_amount(employees),
+                                                            "description": "従業員数（正社員、人）。最新期は事業規模の判定に必須"}}
+        schema["description"] = "最新期の決算（千円）。employees（従業員数）は必須。"
+    return schema
+
+
+def industry_schema() -> dict[str, Any]:
+    jsic = sorted(code for code, item in baseline.jsic_industries().items() if baseline.industry(item.locaben or ""))
+    return {"oneOf": [
+        {"type": "string", "enum": sorted(baseline.industries()), "description": "ロカベン業種（小分類）コード。例：0301"},
+        {"type": "object", "required": ["jsic"], "additionalProperties": False, "properties": {
+            "jsic": {"type": "string", "enum": jsic,
+                     "description": "日本標準産業分類（第13回改定）の細分類コード。例：0971"}}}]}
 
 
 def _indicator_schema() -> dict[str, Any]:
@@ -31,14 +57,12 @@ def _indicator_schema() -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Any] = {
-    "BenchmarkRequest": {"type": "object", "required": ["industry", "capital", "periods"], "properties": {
-        "industry": {"oneOf": [
-            {"type": "string", "pattern": r"^\d{4}$", "description": "ロカベン業種（小分類）コード。例：0301"},
-            {"type": "object", "required": ["jsic"], "properties": {
-                "jsic": {"type": "string", "description": "日本標準産業分類（第13回改定）の細分類コード。例：0971"}}}]},
-        "capital": {"type": "number", "minimum": 0, "description": "資本金（千円）。個人事業主は 0"},
-        "periods": {"type": "array", "minItems": 1, "maxItems": MAX_PERIODS, "items": _period_schema(),
-                    "description": "決算期。新しい順（最新期・前期・前々期）"}}},
+    "BenchmarkRequest": {"type": "object", "required": ["industry", "capital", "periods"],
+                         "additionalProperties": False, "properties": {
+        "industry": industry_schema(),
+        "capital": {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT, "description": "資本金（千円）。個人事業主は 0"},
+        "periods": {"type": "array", "minItems": 1, "maxItems": MAX_PERIODS, "prefixItems": [_period_schema(True)],
+                    "items": _period_schema(False), "description": "決算期。新しい順（最新期・前期・前々期）"}}},
     "BenchmarkResult": {"type": "object", "required": ["size", "industry", "periods"], "properties": {
         "size": {"type": "string", "enum": ["中規模事業者", "小規模事業者"]},
         "industry": {"type": "object", "required": ["code", "name"],

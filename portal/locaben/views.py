@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from portal import store
 from portal.access import refuse_visitors
+from portal.bounds import id_list
 from portal.db import get_session
 from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render, wants_fragment
@@ -152,7 +153,7 @@ def report_excel(report_id: int):
 @bp.get("/compare")
 def compare():
     session, business = _own_business()
-    ids = request.args.getlist("report", type=int)
+    ids = id_list(request.args.getlist("report"))
     if len(ids) != 2 or ids[0] == ids[1]:
         flash("比べる経営カルテを2つ選んでください。", "error")
         return redirect(url_for("locaben.report_list"))

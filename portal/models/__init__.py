@@ -15,6 +15,8 @@ from portal.models.identity import ExternalIdentity, StandinCodeUse
 from portal.models.interest import BusinessInterest
 from portal.models.job import Job, JobState, JobWorker, SiteKey
 from portal.models.invitation import BusinessInvitation
+from portal.models.limits import LimitCounter, LoginThrottle
+from portal.models.login_session import LoginSession
 from portal.models.mylist import SavedItem, SavedSearch
 from portal.models.news import NewsCategory, NewsItem
 from portal.models.notification import (EmailFrequency, Notification, NotificationDelivery, NotificationSettings,
@@ -38,3 +40,4 @@ __all__ += ["BenchmarkReport"]
 __all__ += ["Job", "JobState", "JobWorker", "SiteKey"]
 __all__ += ["SearchChange"]
 __all__ += ["BusinessInvitation"]
+__all__ += ["LimitCounter", "LoginSession", "LoginThrottle"]

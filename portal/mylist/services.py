@@ -1,14 +1,22 @@
-"""Saving and listing. Every function takes the user and only ever touches that user's rows."""
+"""Saving and listing. Every function takes the user and only ever touches that user's rows.
+
+A double submit is harmless: the save button sends the state it asks for (保存する / 外す), so two
+presses of 「保存」 save once and both answer 「保存済み」, and two saves racing to insert the same row
+end with the loser answering as if it had won. The cap of saved searches is checked under a lock on
+the user's row, so parallel saves cannot pass it together.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from portal.content.status import Status, status_of
+from portal.db import lock_row
 from portal.errors import DomainError, NotFound
 from portal.models import Case, SavedItem, SavedSearch, Support, User
 
@@ -29,19 +37,27 @@ def _item_filter(kind: str, item_id: int):
     return SavedItem.support_id == item_id if kind == "support" else SavedItem.case_id == item_id
 
 
-def toggle_saved(session: Session, user: User, kind: str, item_id: int) -> bool:
-    """Saves the item, or removes it when already saved. Returns whether it is saved now."""
+def toggle_saved(session: Session, user: User, kind: str, item_id: int, want: bool | None = None) -> bool:
+    """Saves the item (`want` True) or removes it (False); None flips what is there. Returns whether
+    it is saved now."""
     if kind not in KINDS:
         raise MylistError("保存できる種類ではありません。", "kind")
     if session.get(KINDS[kind], item_id) is None:
         raise NotFound("保存しようとした項目が見つかりません。", "id")
-    existing = session.scalar(select(SavedItem).where(SavedItem.user_id == user.id, _item_filter(kind, item_id)))
-    if existing is not None:
-        session.delete(existing)
+    user_id = user.id
+    if want is None:
+        want = session.scalar(select(SavedItem.id).where(SavedItem.user_id == user_id,
+                                                         _item_filter(kind, item_id))) is None
+    if not want:
+        session.execute(delete(SavedItem).where(SavedItem.user_id == user_id, _item_filter(kind, item_id)))
         session.commit()
         return False
-    session.add(SavedItem(user_id=user.id, **{f"{kind}_id": item_id}))
-    session.commit()
+    if session.scalar(select(SavedItem.id).where(SavedItem.user_id == user_id, _item_filter(kind, item_id))) is None:
+        session.add(SavedItem(user_id=user_id, **{f"{kind}_id": item_id}))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # another request saved it a moment ago: saved it is
     return True
 
 
@@ -89,8 +105,10 @@ def save_search(session: Session, user: User, kind: str, name: str, query: str) 
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in query):
         # A navi query string is percent-encoded; a raw newline would break the redirect after saving.
         raise MylistError("検索条件が正しくありません。検索結果の画面から、もう一度保存してください。", "query")
-    count = len(saved_searches(session, user))
+    lock_row(session, User, user.id)  # until the commit: the count and the insert are one step
+    count = session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user.id))
     if count >= MAX_SAVED_SEARCHES:
+        session.rollback()
         raise MylistError(f"保存できる検索条件は{MAX_SAVED_SEARCHES}件までです。不要なものを削除してください。", "name")
     search = SavedSearch(user_id=user.id, kind=kind, name=name, query=query.lstrip("?"))
     session.add(search)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from portal.bounds import parse_id
 from portal.clock import today
 from portal.db import get_session
 from portal.htmx import is_safe_next, redirect_after_post, render, wants_fragment
@@ -14,10 +15,10 @@ bp = Blueprint("mylist", __name__, url_prefix="/mylist")
 
 
 def _item_id() -> int:
-    raw = request.form.get("id", "")
-    if not raw.isdigit():
+    item_id = parse_id(request.form.get("id", ""))
+    if item_id is None:
         raise services.MylistError("保存する項目の指定が正しくありません。", "id")
-    return int(raw)
+    return item_id
 
 
 @bp.get("/")
@@ -34,7 +35,8 @@ def index():
 def toggle():
     kind = request.form.get("kind", "")
     item_id = _item_id()
-    saved = services.toggle_saved(get_session(), current_user, kind, item_id)
+    want = {"1": True, "0": False}.get(request.form.get("want", ""))  # absent (an old page): flip
+    saved = services.toggle_saved(get_session(), current_user, kind, item_id, want)
     if wants_fragment():
         return render("mylist/_save_button.html", kind=kind, item_id=item_id, is_saved=saved,
                       next_url=request.form.get("next", ""), announce=True)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from portal import store
+from portal.bounds import page_arg
 from portal.db import get_session
 from portal.extensions import htmx
 from portal.forms import attach
@@ -86,7 +87,7 @@ def history():
     business = current_business(session)
     section = request.args.get("section") or None
     section = section if section in store.SECTIONS else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     total = store.count_history(session, business, section)
     lines = store.history(session, business, section, limit=HISTORY_PAGE_SIZE,
                           offset=(page - 1) * HISTORY_PAGE_SIZE)

@@ -13,12 +13,15 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from portal import taxonomy
+from portal.bounds import parse_int
 from portal.errors import DomainError
 
 SUPPORT_SORTS = ("relevance", "deadline", "updated")
 CASE_SORTS = ("relevance", "updated")
 MAX_PER_PAGE = 100
 MAX_Q = 200
+MAX_EMPLOYEES = 10**7
+MAX_CAPITAL = 10**15
 
 
 class InvalidParameter(DomainError):
@@ -98,9 +101,10 @@ def _ints(args: MultiDict, name: str, low: int, high: int, label: str) -> tuple[
         raw = raw.strip()
         if raw == "":
             continue
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            raise InvalidParameter(f"{label}の指定が正しくありません（{low}〜{high}の番号）: {raw}", name)
-        values.append(int(raw))
+        value = parse_int(raw, low, high)
+        if value is None:
+            raise InvalidParameter(f"{label}の指定が正しくありません（{low}〜{high}の番号）: {raw[:30]}", name)
+        values.append(value)
     return tuple(sorted(set(values)))
 
 
@@ -108,15 +112,17 @@ def _int(args: MultiDict, name: str, label: str, low: int = 0, high: int = 10**1
     raw = (args.get(name) or "").strip().replace(",", "")
     if raw == "":
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = parse_int(raw, low, high)
+    if value is None:
         bounds = f"{low}〜{high}" if high <= 100000 else f"{low}以上"
-        raise InvalidParameter(f"{label}は{bounds}の整数で指定してください: {raw}", name)
-    return int(raw)
+        raise InvalidParameter(f"{label}は{bounds}の整数で指定してください: {raw[:30]}", name)
+    return value
 
 
 def parse_query(args: MultiDict, kind: str) -> NaviQuery:
-    q = " ".join((args.get("q") or "").split())
-    if len(q) > MAX_Q:
+    raw_q = args.get("q") or ""
+    q = " ".join(raw_q.split())
+    if len(raw_q) > MAX_Q:
         raise InvalidParameter(f"キーワードは{MAX_Q}文字以内で指定してください。", "q")
     industry = []
     for raw in args.getlist("industry"):
@@ -151,8 +157,8 @@ def parse_query(args: MultiDict, kind: str) -> NaviQuery:
         prefecture=prefecture,
         open=open_raw == "1" and kind == "supports",
         support=_ints(args, "support", 1, 2**31 - 1, "支援制度") if kind == "cases" else (),
-        employees=_int(args, "employees", "従業員数", high=10**7) if kind == "supports" else None,
-        capital=_int(args, "capital", "資本金") if kind == "supports" else None,
+        employees=_int(args, "employees", "従業員数", high=MAX_EMPLOYEES) if kind == "supports" else None,
+        capital=_int(args, "capital", "資本金", high=MAX_CAPITAL) if kind == "supports" else None,
         sort=sort,
         page=page,
         per_page=per_page or 20,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user
 
+from portal.bounds import page_arg
 from portal.content.markup import render_markdown
 from portal.db import get_session
 from portal.forms import attach
@@ -20,8 +21,7 @@ bp = Blueprint("news", __name__, url_prefix="/news")
 @bp.get("/")
 def index():
     category = services.parse_category(request.args.get("category"))
-    raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 10000 else 1
+    page = page_arg(request.args, high=10000)
     items, total = services.published(get_session(), category, page)
     pages = max(1, -(-total // services.PAGE_SIZE))
     return render("news/index.html", block="news_list", items=items, total=total, page=page, pages=pages,

@@ -26,6 +26,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal import clock, jobs, site_keys
+from portal.db import insert_ignoring_conflict
 from portal.errors import DomainError
 from portal.models import Notification, PushSubscription
 from portal.notify.claims import claim_pushes
@@ -87,12 +88,12 @@ def save_subscription(session: Session, user_id: int, data: object) -> PushSubsc
         raise SubscriptionError("通知の送り先が正しくありません。", "endpoint")
     if not all(isinstance(v, str) and 0 < len(v) <= 200 for v in (p256dh, auth)):
         raise SubscriptionError("通知の暗号鍵が正しくありません。", "keys")
+    # Two subscribe requests of one browser may race: the second finds the row the first inserted.
+    insert_ignoring_conflict(session, PushSubscription, user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth,
+                             failures=0)
     row = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
-    if row is None:
-        row = PushSubscription(user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth, failures=0)
-        session.add(row)
-    else:  # the same browser, perhaps now used by another account: it belongs to the latest
-        row.user_id, row.p256dh, row.auth, row.failures = user_id, p256dh, auth, 0
+    # The same browser, perhaps now used by another account: it belongs to the latest.
+    row.user_id, row.p256dh, row.auth, row.failures = user_id, p256dh, auth, 0
     session.flush()
     return row
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import clock
+from portal.db import insert_ignoring_conflict
 from portal.errors import DomainError
 from portal.models import EmailFrequency, NotificationSettings, User
 
@@ -31,10 +32,13 @@ def settings_of(session: Session, user_id: int) -> NotificationSettings:
 
 
 def _stored(session: Session, user_id: int) -> NotificationSettings:
+    """The user's row, created if missing; two requests creating it at once (a double-pressed
+    unsubscribe link) both get the one row instead of a unique-key error."""
     found = session.get(NotificationSettings, user_id)
     if found is None:
-        found = NotificationSettings(user_id=user_id, email_frequency=DEFAULT_FREQUENCY.value, updated_at=clock.now())
-        session.add(found)
+        insert_ignoring_conflict(session, NotificationSettings, user_id=user_id,
+                                 email_frequency=DEFAULT_FREQUENCY.value, updated_at=clock.now())
+        found = session.get(NotificationSettings, user_id)
     return found
 
 

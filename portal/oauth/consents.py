@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from portal import store
 from portal.access import refuse_visitors
+from portal.bounds import page_arg
 from portal.db import get_session
 from portal.extensions import htmx
 from portal.htmx import redirect_after_post, render
@@ -28,7 +29,7 @@ bp.before_request(refuse_visitors)
 def index():
     session = get_session()
     business = store.require_business(session, current_user)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     total = services.count_access(session, business)
     return render("mypage/consents.html", block="access_log" if htmx.target == "access-log" else None,
                   consents=services.consents(session, business),

@@ -6,6 +6,7 @@ and token belongs to a consent, and a revoked consent makes them fail at once. P
 required: a request without it is refused already at /oauth/authorize, and a code is only
 exchanged with its verifier. Refresh tokens rotate; presenting a rotated one again revokes the
 whole family of tokens that came from the same code (RFC 9700 §4.14), and so does replaying a code.
+The grants themselves, which consume codes and refresh tokens atomically, are in `grants`.
 Nothing here commits: the views commit once after Authlib has answered (also after a refusal, so
 that the revocation of a replayed family is kept).
 """
@@ -16,36 +17,21 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from authlib.common.security import generate_token
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
-from authlib.oauth2.rfc6749 import (
-    ClientMixin,
-    InvalidRequestError,
-    grants,
-    list_to_scope,
-)
+from authlib.oauth2.rfc6749 import ClientMixin, list_to_scope
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
-from authlib.oauth2.rfc7009 import RevocationEndpoint
-from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select, update
 
 from portal import clock
 from portal.db import get_session
-from portal.models import (
-    OAuthAuthorizationCode,
-    OAuthClient,
-    OAuthConsent,
-    OAuthToken,
-    User,
-)
+from portal.models import OAuthAuthorizationCode, OAuthClient, OAuthConsent, OAuthToken, User
 from portal.oauth.redirects import redirect_uri_allowed
 from portal.oauth.scopes import ALL_SCOPES, split_scope
 
 CODE_LIFETIME = timedelta(minutes=10)
-AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
 def digest(value: str) -> str:
@@ -204,99 +190,6 @@ def save_token(token: dict, request) -> None:
         issued_at=clock.now(), expires_in=int(token["expires_in"])))
 
 
-class S256CodeChallenge(CodeChallenge):
-    """PKCE with S256 only, and required at the authorization endpoint too (Authlib checks only
-    the token endpoint by itself)."""
-
-    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
-    SUPPORTED_CODE_CHALLENGE_METHOD: ClassVar[list[str]] = ["S256"]
-
-    def validate_code_challenge(self, grant, redirect_uri):
-        payload = grant.request.payload.data
-        if not payload.get("code_challenge"):
-            raise InvalidRequestError("PKCE is required: missing 'code_challenge'.")
-        if payload.get("code_challenge_method") != "S256":
-            raise InvalidRequestError("PKCE is required with code_challenge_method=S256.")
-        super().validate_code_challenge(grant, redirect_uri)
-
-
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-    """The only grant that issues tokens. The consent view sets `consent` before the code is made."""
-
-    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
-    consent: OAuthConsent | None = None
-
-    def save_authorization_code(self, code: str, request) -> None:
-        if self.consent is None:
-            raise RuntimeError("a code is made only after the user's consent")
-        now = clock.now()
-        get_session().add(OAuthAuthorizationCode(
-            code_hash=digest(code), client_id=request.client.row.id, consent_id=self.consent.id,
-            user_id=request.user.id, redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
-            scope=self.consent.scope, code_challenge=request.payload.data.get("code_challenge"),
-            code_challenge_method=request.payload.data.get("code_challenge_method"), created_at=now,
-            expires_at=now + CODE_LIFETIME))
-
-    def query_authorization_code(self, code: str, client: Client) -> Code | None:
-        session = get_session()
-        row = session.scalar(select(OAuthAuthorizationCode).where(OAuthAuthorizationCode.code_hash == digest(code),
-                                                                  OAuthAuthorizationCode.client_id == client.row.id))
-        if row is None:
-            return None
-        if row.used_at is not None:
-            revoke_family(row.id, clock.now())
-            return None
-        consent = session.get(OAuthConsent, row.consent_id)
-        if clock.now() >= row.expires_at or consent is None or consent.revoked_at is not None:
-            return None
-        return Code(row)
-
-    def delete_authorization_code(self, authorization_code: Code) -> None:
-        authorization_code.row.used_at = clock.now()
-
-    def authenticate_user(self, authorization_code: Code) -> User | None:
-        return get_session().get(User, authorization_code.row.user_id)
-
-
-class RefreshTokenGrant(grants.RefreshTokenGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
-    INCLUDE_NEW_REFRESH_TOKEN = True
-
-    def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
-        token = find_refresh_token(refresh_token)
-        if token is None:
-            return None
-        if token.row.refresh_revoked_at is not None and token.consent.revoked_at is None:
-            # A rotated refresh token came back: someone holds a copy. Stop the whole family.
-            revoke_family(token.row.code_id, clock.now())
-            return None
-        # A consent narrowed to nothing this token had leaves nothing to refresh.
-        return token if token.refresh_usable() and token.get_scope() else None
-
-    def authenticate_user(self, refresh_token: Token) -> User | None:
-        return refresh_token.get_user()
-
-    def revoke_old_credential(self, refresh_token: Token) -> None:
-        now = clock.now()
-        refresh_token.row.refresh_revoked_at = now
-        refresh_token.row.access_revoked_at = refresh_token.row.access_revoked_at or now
-
-
-class TokenRevocation(RevocationEndpoint):
-    CLIENT_AUTH_METHODS = AUTH_METHODS
-
-    def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
-        if token_type_hint == "refresh_token":
-            return find_refresh_token(token_string) or find_access_token(token_string)
-        return find_access_token(token_string) or find_refresh_token(token_string)
-
-    def revoke_token(self, token: Token, request) -> None:
-        now = clock.now()
-        token.row.access_revoked_at = token.row.access_revoked_at or now
-        if request.form.get("token_type_hint") != "access_token":
-            token.row.refresh_revoked_at = token.row.refresh_revoked_at or now
-
-
 class PortalBearerTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> Token | None:
         return find_access_token(token_string)
@@ -312,6 +205,8 @@ def _expires_in(_client, grant_type: str) -> int:
 
 def init_oauth(app: Flask) -> AuthorizationServer:
     """One authorization server per app, kept in `app.extensions["oauth_server"]`."""
+    from portal.oauth.grants import AuthorizationCodeGrant, RefreshTokenGrant, S256CodeChallenge, TokenRevocation
+
     app.config.setdefault("OAUTH2_SCOPES_SUPPORTED", list(ALL_SCOPES))
     server = AuthorizationServer()
     server.init_app(app, query_client=query_client, save_token=save_token)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal import taxonomy
+from portal.bounds import parse_int
 from portal.errors import DomainError
 from portal.models import Business, BusinessInterest
 
@@ -47,9 +48,9 @@ def parse_values(kind: str, raw: Iterable[str]) -> frozenset[int]:
     values = set()
     for text in raw:
         text = text.strip()
-        if not text.isdigit() or int(text) not in CHOICES[kind]:
+        if parse_int(text) not in CHOICES[kind]:
             raise InvalidInterest(f"{LABELS[kind]}は一覧から選んでください。", kind)
-        values.add(int(text))
+        values.add(int(text.strip()))
     return frozenset(values)
 
 

@@ -144,6 +144,8 @@ def _integer(spec: FieldSpec, value: object, example: str) -> int:
         sign, text = -1, text[1:]
     if not (text.isascii() and text.isdigit()):
         raise FieldProblem(f"{spec.label}は数字で入力してください（例：{example}）。")
+    if len(text.lstrip("0")) > 18:  # past any amount a company has, and before int() refuses 4,300 digits
+        raise FieldProblem(f"{spec.label}の桁数が多すぎます。入力した数字を確かめてください。")
     return sign * int(text)
 
 

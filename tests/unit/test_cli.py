@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.db import get_session, upgrade_database
@@ -32,6 +33,19 @@ def test_create_user_refuses_weak_password_and_duplicates_with_one_line(app):
     run(app, "create-user", "--email", "a@example.jp", "--password", "nagai-pasuwado-1")
     duplicate = run(app, "create-user", "--email", "a@example.jp", "--password", "nagai-pasuwado-1")
     assert duplicate.exit_code == 1 and "既に登録されています" in duplicate.output
+
+
+@pytest.mark.parametrize(("email", "name", "reason"), [
+    ("not an email", "", "メールアドレスの形式が正しくありません"),
+    ("a@b", "", "メールアドレスの形式が正しくありません"),
+    ("x" * 250 + "@example.jp", "", "メールアドレスが長すぎます"),
+    ("ok@example.jp", "名" * 101, "お名前は100文字以内"),
+])
+def test_create_user_validates_like_the_registration_form(app, email, name, reason):
+    result = run(app, "create-user", "--email", email, "--password", "nagai-pasuwado-1", "--name", name)
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("エラー:") and reason in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_create_user_prompts_for_password(app):

@@ -8,14 +8,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from portal.db import Base, get_db, target_metadata, upgrade_database
-from tests.conftest import make_test_app
+from tests.conftest import close_app, make_test_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_app(request, fresh_database_url, tmp_path):
     app = make_test_app(fresh_database_url(request.param), tmp_path / "instance")
     yield app
-    get_db(app).engine.dispose()
+    close_app(app)
 
 
 def test_models_and_migrations_agree(empty_app):

@@ -19,6 +19,7 @@ from portal.accounts import tokens
 from portal.models import (
     AgencyKind,
     Business,
+    LoginSession,
     NewsCategory,
     NewsItem,
     Notification,
@@ -66,6 +67,7 @@ class Owner:
     saved_search: int = 0
     calendar_token: str = ""
     push_endpoint: str = ""
+    login_session: int = 0  # the server-side session of the owner's logged-in client
     changes: list[int] = field(default_factory=list)
     member: int = 0  # a colleague sharing the business (removed by the walker)
     heir: int = 0  # another colleague (made 管理者 by the walker, last)
@@ -98,6 +100,7 @@ def _owner(app, session, client, key: str, name: str, number: str, email: str, a
     business = make_business(session, user, corporate_number=number, name=name)
     owner = Owner(user, business, secrets={}, shared_text=f"{key}社の共有した十年計画", private_text=f"{key}社の秘密の十年計画")
     assert login(client, email=email, password=PASSWORD).status_code == 303
+    owner.login_session = session.scalar(select(LoginSession.id).where(LoginSession.user_id == user.id))
     owner.period = store.add_period(session, business, {"period_end": "2024-03-31", "months": "12",
                                                         "net_sales": "98,765,432"}, store.MANUAL, user).id
     owner.shareholder = store.add_record(session, business, "shareholder", {"name": f"{key}株主会"},

@@ -13,7 +13,10 @@ from tests.helpers import submit, text
 from tests.queues import drain, jobs_in, queued_app  # noqa: F401
 
 MINATO = "7123456789012"  # in the gBizINFO sandbox fixture
-STATUS = "/mypage/links/gbizinfo/status"
+# freee お試し links without a key, so its first sync is a job; an API-key service (gBizINFO) checks
+# its key by syncing inside the request and is covered by the last test.
+STATUS = "/mypage/links/freee/status"
+FREEE = "/mypage/links/freee/link"
 
 
 @pytest.fixture
@@ -29,14 +32,14 @@ def owner(qapp, session):
 
 
 def test_linking_answers_at_once_and_the_page_says_fetching_until_a_worker_has_synced(owner, qapp, session):
-    linked = submit(owner, "/mypage/links/gbizinfo/link", {"mode": "sandbox"})
+    linked = submit(owner, FREEE, {"mode": "sandbox"})
     assert linked.status_code == 303 and linked.headers["Location"].endswith(STATUS)
     assert session.scalars(select(SyncRun)).all() == []  # nothing fetched inside the request
     [job] = jobs_in(session)
     assert job.name == "linking.first_sync" and job.state == JobState.PENDING
 
     page = text(owner.get(STATUS))
-    assert "取得中" in page and "gBizINFO（法人基本情報）と連携しました。" in page
+    assert "取得中" in page and "freee会計と連携しました。" in page
     assert f'hx-get="{STATUS}"' in page and 'hx-trigger="every 2s"' in page
     assert f'href="{STATUS}"' in page  # without JavaScript: reload by hand
     fragment = owner.get(STATUS, headers={"HX-Request": "true"})
@@ -52,7 +55,7 @@ def test_linking_answers_at_once_and_the_page_says_fetching_until_a_worker_has_s
 
 
 def test_a_job_run_twice_syncs_once(owner, qapp, session):
-    submit(owner, "/mypage/links/gbizinfo/link", {"mode": "sandbox"})
+    submit(owner, FREEE, {"mode": "sandbox"})
     [job] = jobs_in(session)
     from portal.jobs.queue import queue_of
 
@@ -62,7 +65,7 @@ def test_a_job_run_twice_syncs_once(owner, qapp, session):
 
 
 def test_another_business_gets_no_status_for_a_service_it_has_not_linked(owner, qapp, session):
-    submit(owner, "/mypage/links/gbizinfo/link", {"mode": "sandbox"})
+    submit(owner, FREEE, {"mode": "sandbox"})
     other = qapp.test_client()
     signed_in_owner(other, session, number="4000012090001", name="株式会社ほかの会社")
     assert other.get(STATUS).status_code == 404
@@ -72,3 +75,11 @@ def test_in_immediate_mode_linking_still_goes_straight_to_the_proposals(client, 
     signed_in_owner(client, session, number=MINATO)
     linked = submit(client, "/mypage/links/gbizinfo/link", {"mode": "sandbox"})
     assert linked.headers["Location"].endswith("/mypage/links/proposals")
+
+
+def test_an_api_key_service_syncs_inside_the_request_even_with_a_queue(owner, qapp, session):
+    """gBizINFO's key is checked by fetching, so a wrong key can be refused beside the field."""
+    linked = submit(owner, "/mypage/links/gbizinfo/link", {"mode": "sandbox"})
+    assert linked.headers["Location"].endswith("/mypage/links/proposals")
+    assert len(session.scalars(select(SyncRun)).all()) == 1
+    assert [job.name for job in jobs_in(session)] == []

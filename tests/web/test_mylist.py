@@ -140,3 +140,22 @@ def test_header_shows_mylist_only_when_logged_in(client, app):
     login(client)
     assert "マイリスト" in text(client.get("/")).split("</header>")[0]
     assert PASSWORD  # the demo password constant is shared with the account tests
+
+
+def test_pressing_save_twice_saves_once_and_both_answers_say_saved(client, app, session, items):
+    from portal.models import SavedItem
+
+    make_user(app)
+    login(client)
+    page = text(client.get(f"/supports/{items['far']}"))
+    assert 'name="want" value="1"' in page  # the button says what it asks for
+    token = csrf_from(page)
+    data = {"csrf_token": token, "kind": "support", "id": items["far"], "want": "1"}
+    answers = [client.post("/mylist/toggle", data=data, headers={"HX-Request": "true"}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all("★ 保存済み" in text(a) and 'name="want" value="0"' in text(a) for a in answers)
+    assert len(session.scalars(select(SavedItem)).all()) == 1
+    removed = [client.post("/mylist/toggle", data={**data, "want": "0"}, headers={"HX-Request": "true"})
+               for _ in range(2)]
+    assert all("☆ マイリストに保存" in text(a) for a in removed)
+    assert session.scalars(select(SavedItem)).all() == []

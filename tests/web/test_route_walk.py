@@ -48,7 +48,7 @@ pytestmark = pytest.mark.usefixtures("clock")
 #: Open to everyone; the reason is what makes each one public.
 PUBLIC = {
     "main.index": "トップページ", "main.healthz": "監視用の死活確認",
-    "readiness.readyz": "監視用の準備確認（データベースとジョブのキューの状態と件数だけ）",
+    "health.readyz": "監視用の準備確認（依存先ごとの状態だけ、中身は出さない）",
     "oauth.metadata": "RFC 8414: 申請サイトが読む認可サーバーの情報",
     "oauth.authorize": "申請サイトからの依頼をまず確かめ、それからログインへ送る",
     "accounts.login": "ログイン", "accounts.register": "新規登録", "accounts.registered": "登録後の案内",
@@ -159,6 +159,7 @@ def _values(world: World, endpoint: str, name: str, rule) -> list[tuple[object, 
     simple = {
         "period_id": [(a.period, A_ONLY)], "consent_id": [(a.consent, A_ONLY)],
         "notification_id": [(a.notification, A_ONLY)], "search_id": [(a.saved_search, A_ONLY)],
+        "session_id": [(a.login_session, A_ONLY)],
         "support_id": [(world.support, None)], "case_id": [(world.case, None)], "client_pk": [(world.site_pk, None)],
         "name": [(connector, None) for connector in world.connectors],
     }
@@ -402,7 +403,7 @@ DESTRUCTIVE_PAYLOAD = {"decision": "accept", "keep": "delete", "active": "0", "p
 def _last_if_destructive(target: Target) -> tuple[bool, bool]:
     """Destructive posts last, and passing on 管理者 after everything (the owner is a member after it)."""
     return (target.endpoint == "members.pass_owner",
-            any(word in target.url for word in ("delete", "revoke", "withdraw", "unlink", "logout")))
+            any(word in target.url for word in ("delete", "revoke", "withdraw", "unlink", "logout", "/sessions/")))
 
 
 def refused_posts(world: World, actor: str) -> list[Target]:

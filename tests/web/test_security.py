@@ -108,3 +108,20 @@ def test_rate_limit_can_use_redis_storage(smtp_server, tmp_path, fresh_database_
     assert statuses == [422, 422, 429]
     assert type(limiter.storage).__name__ == "RedisStorage"
     limiter.reset()
+
+
+def test_private_pages_are_not_stored_and_public_ones_are_left_to_caches(client, app, mailbox):
+    make_user(app)
+    assert "no-store" not in client.get("/supports").headers.get("Cache-Control", "")
+    assert login(client).status_code == 303
+    for path in ("/account/", "/mylist/", "/supports", "/"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    with client.get("/static/css/portal.css") as static:  # a response's own choice is kept
+        assert "no-store" not in static.headers["Cache-Control"]
+
+
+def test_pages_reached_through_a_secret_link_are_not_stored(client, app, mailbox):
+    make_user(app)
+    submit(client, "/account/reset", {"email": "taro@example.jp"})
+    link = mailbox.last_link("taro@example.jp", "/account/reset/")
+    assert client.get(link).headers["Cache-Control"] == "no-store"

@@ -13,7 +13,7 @@ from portal.content.freshness import current_index, search_health
 from portal.content.indexing import search_index
 from portal.content.versions import content_version
 from portal.db import get_db, get_session
-from tests.conftest import make_test_app
+from tests.conftest import close_app, make_test_app
 
 from .fixtures import JGRANTS_LIST, MIRASAPO_SUPPORTS, load, write
 
@@ -32,7 +32,7 @@ def other(app, tmp_path):
     writes the words with the rows; on SQLite into Whoosh files of its own)."""
     other = make_test_app(app.config["DATABASE_URL"], tmp_path / "instance-a")
     yield other
-    get_db(other).engine.dispose()
+    close_app(other)
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def whoosh_elsewhere(app, tmp_path):
     """An instance whose index is nothing this app can read: its own Whoosh folder."""
     other = make_test_app(app.config["DATABASE_URL"], tmp_path / "whoosh-elsewhere", SEARCH_BACKEND="whoosh")
     yield other
-    get_db(other).engine.dispose()
+    close_app(other)
 
 
 def wait_for(predicate, seconds: float) -> float:

@@ -11,8 +11,7 @@ import sys
 
 from portal.content.freshness import catch_up_search
 from portal.content.indexing import search_index
-from portal.db import get_db
-from tests.conftest import make_test_app
+from tests.conftest import close_app, make_test_app
 
 from .fixtures import JGRANTS_LIST, MIRASAPO_SUPPORTS, ROOT
 
@@ -43,7 +42,7 @@ def import_elsewhere(app, tmp_path, path) -> None:
     try:
         run(other, "import", "supports", path)
     finally:
-        get_db(other).engine.dispose()
+        close_app(other)
 
 
 def test_an_import_killed_after_its_commit_is_made_whole_by_the_next_import(app):

@@ -14,7 +14,7 @@ from portal.content.versions import content_version
 from portal.db import get_db
 from portal.models import SearchChange, Support
 from portal.search import Stamp
-from tests.conftest import make_test_app
+from tests.conftest import close_app, make_test_app
 from tests.factories import support_record
 
 
@@ -36,7 +36,7 @@ def write_elsewhere(app, tmp_path, *records) -> list[int]:
             session.commit()
         return report.changed_ids
     finally:
-        get_db(other).engine.dispose()
+        close_app(other)
 
 
 def test_a_write_rolled_back_leaves_no_version_no_log_and_no_words(app, session):
