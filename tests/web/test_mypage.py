@@ -164,8 +164,12 @@ def test_amounts_written_as_owners_write_them_are_saved_and_what_was_read_is_sai
     assert stored_business(session).capital == 10_000_000
 
 
-def test_a_founding_date_in_the_future_is_refused_with_today_named(owner, session, clock):
-    clock.set_jst(2026, 12, 5, 10)
+def test_a_founding_date_in_the_future_is_refused_with_today_named(client, app, session, clock):
+    clock.set_jst(2026, 12, 5, 10)  # before logging in: a session signed later would not be valid yet
+    make_user(app, email="owner@example.jp")
+    login(client, email="owner@example.jp")
+    assert register_business(client).status_code == 303
+    owner = client
     response = post(owner, "/mypage/basic", {"basic-kind": "corporation", "basic-corporate_number": VALID_NUMBERS[0],
                                              "basic-name": "株式会社みらい製作所", "basic-established_on": "2099-01-01"})
     assert response.status_code == 422
