@@ -25,6 +25,11 @@ _GROUP = re.compile(r"(\d+(?:\.\d+)?)(千)?(兆|億|万)?")
 EXAMPLES = "「1,234,567」「1000万円」「1.2億」「△500万」のように"
 
 
+#: More digits than any amount a company has: refused before Decimal arithmetic rounds them and before
+#: formatting meets Python's 4,300-digit limit for int ↔ str.
+MAX_DIGITS = 18
+
+
 class AmountError(ValueError):
     """What is wrong with the text, as the end of a sentence that starts with the field's label."""
 
@@ -58,6 +63,8 @@ def read_amount(text: str, unit: int = 1) -> Amount:
         if match.start() != position or not match.group(0):
             break
         number, thousand, big = match.group(1), match.group(2), match.group(3) or ""
+        if len(number.replace(".", "").lstrip("0")) > MAX_DIGITS:
+            raise AmountError("の桁数が多すぎます。入力した数字を確かめてください。")
         if last_big is not None and (last_big == "" or _BIG[big] >= _BIG[last_big]):
             raise AmountError("の書き方が正しくありません（兆・億・万は大きい順に書いてください）。")
         total += Decimal(number) * (1000 if thousand else 1) * _BIG[big]

@@ -59,6 +59,7 @@ def test_losses_in_notation_keep_their_sign(typed, amount):
 
 @pytest.mark.parametrize("typed, message", [
     ("1万2万", "大きい順"), ("万円", "数字で入力"), ("1.23456万", "1円単位"), ("百万円", "数字で入力"), ("1億円2", "数字で入力"),
+    ("9" * 5000, "桁数が多すぎます"), ("9" * 19 + "万円", "桁数が多すぎます"), ("0." + "1" * 30 + "億", "桁数が多すぎます"),
 ])
 def test_notation_that_cannot_be_read_says_why(typed, message):
     with pytest.raises(FieldProblem, match=f"資本金.*{message}"):
