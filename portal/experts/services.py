@@ -179,11 +179,14 @@ def send(session: Session, business: Business, request: ExpertRequest, user: Use
 
 
 def timeline(session: Session, request: ExpertRequest) -> list[tuple[ExpertRequestTransition, str]]:
-    rows = session.execute(select(ExpertRequestTransition, User.display_name, User.email)
+    """Each move with who made it: the person's display name, else only their side (no e-mail addresses)."""
+    from portal.experts.states import ACTOR_LABELS
+
+    rows = session.execute(select(ExpertRequestTransition, User.display_name)
                            .outerjoin(User, User.id == ExpertRequestTransition.user_id)
                            .where(ExpertRequestTransition.request_id == request.id)
                            .order_by(ExpertRequestTransition.at, ExpertRequestTransition.id))
-    return [(entry, name or email or "ポータル") for entry, name, email in rows]
+    return [(entry, name or ACTOR_LABELS.get(entry.actor, "")) for entry, name in rows]
 
 
 def state_label(value: str | None) -> str:
