@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.mail import queue_template
+from portal.notify.claims import insert_or_skip
 from portal.public_url import public_url
 from portal.models import AgencyMember, Business, BusinessMember, ExpertRequest, Notification, SupportAgency, User
 
@@ -37,11 +36,7 @@ def agency_users(session: Session, request: ExpertRequest) -> list[User]:
 
 def _insert(session: Session, values: dict) -> bool:
     """Inserts one inbox item unless the user already has its key; True when it was new."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(insert(Notification).values(**values)
-                             .on_conflict_do_nothing(index_elements=["user_id", "key"]))
-    return bool(result.rowcount)
+    return insert_or_skip(session, Notification, values, ["user_id", "key"])
 
 
 def tell(session: Session, users: list[User], request: ExpertRequest, event: str, title: str, body: str,
@@ -119,3 +114,27 @@ def completed(session: Session, request: ExpertRequest) -> None:
     business, _agency = _names(session, request)
     tell(session, agency_users(session, request), request, "completed", f"{business}が支援の実施を確認しました",
          "評価が届きました。", _agency_url(request))
+
+
+def reminded(session: Session, request: ExpertRequest, kind: str) -> None:
+    """The reminders of `portal.experts.jobs`, by kind."""
+    business, agency = _names(session, request)
+    if kind.startswith("agency_"):
+        days = kind.removeprefix("agency_")
+        tell(session, agency_users(session, request), request, f"remind:{kind}",
+             f"【{days}日経過】{business}からの専門家派遣の依頼が未対応です",
+             "受けるか辞退するかを選んでください。", _agency_url(request))
+    elif kind == "business_waiting":
+        tell(session, business_users(session, request), request, f"remind:{kind}",
+             f"{agency}がまだ専門家派遣の依頼を受け付けていません",
+             "このまま待つか、依頼を取り下げてほかの支援機関に依頼し直せます。", _business_url(request))
+    elif kind == "expired":
+        tell(session, business_users(session, request), request, "expired", "専門家派遣の依頼が期限切れになりました",
+             f"{agency}が期限内に受け付けなかったため、依頼は期限切れになりました。ほかの支援機関に依頼できます。",
+             _business_url(request))
+        tell(session, agency_users(session, request), request, "expired", f"{business}からの依頼が期限切れになりました",
+             "受け付けの期限を過ぎました。", _agency_url(request))
+    elif kind == "confirm":
+        tell(session, business_users(session, request), request, f"remind:{kind}",
+             "専門家派遣の確認と評価をお願いします", "支援を受けたことの確認と、2つの質問への回答をお願いします。",
+             _business_url(request))
