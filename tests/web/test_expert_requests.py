@@ -192,3 +192,57 @@ def test_another_business_and_another_agency_get_404_on_every_route(world):
     w["session"].expire_all()
     assert request.state is S.SENT
     assert w["session"].scalar(select(ExpertRequestRead.id)) is None
+
+
+def test_the_staff_list_filters_counts_and_exports(world, app, session, clock):
+    from datetime import timedelta
+
+    w = world
+    month = f"{clock.now_jst():%Y-%m}"
+    earlier = f"{clock.now_jst().replace(day=1) - timedelta(days=1):%Y-%m}"
+    visit = clock.today() + timedelta(days=10)
+    fast = _send(w)
+    slow = _send(w, themes=["it_dx"])
+    url = f"/agency/expert-requests/{fast.id}"
+    clock.advance(hours=48)
+    submit(w["supporter_client"], url, {}, action=f"{url}/accept")
+    submit(w["supporter_client"], url, {"visit_on": visit.isoformat(), "visit_time": "10:00", "visit_place": "本社",
+                                        "expert_name": "山田"}, action=f"{url}/schedule")
+    clock.advance(days=2, hours=2)
+    submit(w["supporter_client"], f"/agency/expert-requests/{slow.id}", {},
+           action=f"/agency/expert-requests/{slow.id}/accept")  # 4 days and 2 hours after sending
+    staff_client = app.test_client()
+    from tests.web.test_accounts import login
+    from tests.business_factories import PASSWORD
+
+    make_account(session, "shokuin@example.jp", role=Role.STAFF)
+    assert login(staff_client, email="shokuin@example.jp", password=PASSWORD).status_code == 303
+    page = text(staff_client.get("/staff/expert-requests/"))
+    assert "依頼の数</dt><dd>2件" in page
+    assert "72時間以内に受付</dt><dd>50.0%" in page and "5日以内に受付</dt><dd>100.0%" in page
+    assert "依頼から実施までの日数（中央値）</dt><dd>10日" in page
+    assert "株式会社テスト商事" in page
+    only_it = text(staff_client.get("/staff/expert-requests/?theme=it_dx"))
+    assert "依頼の数</dt><dd>1件" in only_it
+    assert "依頼の数</dt><dd>0件" in text(staff_client.get(f"/staff/expert-requests/?month={earlier}"))
+    assert "依頼の数</dt><dd>2件" in text(staff_client.get(f"/staff/expert-requests/?month={month}&prefecture=13"))
+    exported = staff_client.get("/staff/expert-requests/export.csv?state=scheduled")
+    assert exported.mimetype == "text/csv"
+    lines = text(exported).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("依頼ID,状態,事業者") and len(lines) == 2 and ",日程確定,株式会社テスト商事,東京都," in lines[1]
+    for client in (w["owner_client"], w["supporter_client"]):
+        assert client.get("/staff/expert-requests/").status_code == 403
+
+
+def test_entry_points_link_to_the_form(world, session):
+    w = world
+    from tests.factories import add_supports, support_record
+
+    [support] = add_supports(session, support_record("専門家派遣事業", subkind=[18]))
+    page = text(w["owner_client"].get(f"/supports/{support}"))
+    assert "この制度で専門家に相談する" in page and f"/expert-requests/new?support={support}" in page
+    agency_page = text(w["owner_client"].get(f"/agencies/{w['agency'].id}"))
+    assert "この機関に相談する" in agency_page and f"/expert-requests/new?agency={w['agency'].id}" in agency_page
+    assert "/expert-requests/" in text(w["owner_client"].get("/mypage/"))
+    form = text(w["owner_client"].get(f"/expert-requests/new?agency={w['other_agency'].id}&support={support}"))
+    assert "やまびこ会計事務所（選んだ支援機関）" in form and "制度「専門家派遣事業」を使って相談します" in form
