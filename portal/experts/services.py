@@ -79,11 +79,16 @@ class Suggestion:
         return "／".join(self.reasons)
 
 
+_UNREAD = object()
+
+
 def suggest_agencies(session: Session, business: Business, themes: list[str], limit: int = 5,
-                     excluding: frozenset[int] = frozenset()) -> list[Suggestion]:
-    """Agencies that serve the business's 都道府県 (対応地域), best first by 得意分野 × テーマ, each with why."""
+                     excluding: frozenset[int] = frozenset(), linked=_UNREAD) -> list[Suggestion]:
+    """Agencies that serve the business's 都道府県 (対応地域), best first by 得意分野 × テーマ, each with why.
+    `linked`: the business's linked agency when the caller has read it already."""
     today = clock.today()
-    linked = store.linked_agency(session, business)
+    if linked is _UNREAD:
+        linked = store.linked_agency(session, business)
     prefecture = business.prefecture or ""
     found = []
     for agency in session.scalars(select(SupportAgency).order_by(SupportAgency.id)):

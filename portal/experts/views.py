@@ -46,8 +46,8 @@ def index():
                   allowances=services.allowances(session, business, programmes.current()).values())
 
 
-def _choices(session, business, themes, chosen: int | None, excluding=frozenset()):
-    suggestions = services.suggest_agencies(session, business, themes, excluding=excluding)
+def _choices(session, business, themes, chosen: int | None, excluding=frozenset(), **linked):
+    suggestions = services.suggest_agencies(session, business, themes, excluding=excluding, **linked)
     ids = {s.agency.id for s in suggestions}
     extra = None
     if chosen and chosen not in ids:
@@ -55,14 +55,15 @@ def _choices(session, business, themes, chosen: int | None, excluding=frozenset(
     return suggestions, extra
 
 
-def _form_page(session, business, form, draft: ExpertRequest | None, status=200, refused: str = ""):
+def _form_page(session, business, form, draft: ExpertRequest | None, status=200, refused: str = "", **linked):
     themes = form.themes.data or []
-    chosen = form.agency_id.data
+    chosen = form.agency_id.data if isinstance(form.agency_id.data, int) and 0 < form.agency_id.data < 2**31 else None
     excluding = frozenset({draft.agency_id}) if draft is not None and draft.state is S.DECLINED else frozenset()
-    suggestions, extra = _choices(session, business, themes, chosen, excluding)
+    suggestions, extra = _choices(session, business, themes, chosen, excluding, **linked)
     form.agency_id.choices = [SelectChoice(s.agency.id, s.agency.name) for s in suggestions] + (
         [SelectChoice(extra.id, extra.name)] if extra is not None else [])
-    support = session.get(Support, int(http.args["support"])) if http.args.get("support", "").isdigit() else None
+    support_arg = http.args.get("support", "")
+    support = session.get(Support, int(support_arg)) if support_arg.isdigit() and len(support_arg) < 10 else None
     return render("experts/new.html", business=business, form=form, draft=draft, suggestions=suggestions,
                   extra=extra, refused=refused, support=support,
                   allowances=services.allowances(session, business, programmes.current(),
@@ -78,12 +79,12 @@ def new():
     form.description.data = services.prefill(session, business)
     form.sections.data = ["basic"]
     agency = http.args.get("agency", "")
-    if agency.isdigit() and session.get(SupportAgency, int(agency)) is not None:
+    linked = store.linked_agency(session, business)
+    if agency.isdigit() and len(agency) < 10 and session.get(SupportAgency, int(agency)) is not None:
         form.agency_id.data = int(agency)
     else:
-        linked = store.linked_agency(session, business)
         form.agency_id.data = linked.id if linked is not None else None
-    return _form_page(session, business, form, None)
+    return _form_page(session, business, form, None, linked=linked)
 
 
 def _save(session, business, draft: ExpertRequest | None):
@@ -99,10 +100,11 @@ def _save(session, business, draft: ExpertRequest | None):
         else RequestFormat.VISIT
     draft.preferred_dates = form.preferred_dates.data or ""
     draft.consented_sections = [s for s in form.sections.data or [] if s in services.SHAREABLE_SECTIONS]
-    agency = session.get(SupportAgency, form.agency_id.data) if form.agency_id.data else None
+    chosen = form.agency_id.data
+    agency = session.get(SupportAgency, chosen) if isinstance(chosen, int) and 0 < chosen < 2**31 else None
     draft.agency_id = agency.id if agency is not None else None
     support = http.form.get("support", "")
-    if support.isdigit() and session.get(Support, int(support)) is not None:
+    if support.isdigit() and len(support) < 10 and session.get(Support, int(support)) is not None:
         draft.support_id = int(support)
     draft.updated_at = clock.now()
     if http.form.get("action") != "send":

@@ -246,3 +246,11 @@ def test_entry_points_link_to_the_form(world, session):
     assert "/expert-requests/" in text(w["owner_client"].get("/mypage/"))
     form = text(w["owner_client"].get(f"/expert-requests/new?agency={w['other_agency'].id}&support={support}"))
     assert "やまびこ会計事務所（選んだ支援機関）" in form and "制度「専門家派遣事業」を使って相談します" in form
+
+
+def test_nonsense_ids_in_the_form_are_refused_not_a_server_error(world):
+    for value in ("99999999999999999999", "-1", "abc"):
+        response = submit(world["owner_client"], "/expert-requests/new",
+                          {"themes": ["cash"], "agency_id": value, "action": "send"})
+        assert response.status_code == 422, (value, response.status_code)
+    assert world["owner_client"].get("/expert-requests/new?agency=99999999999999999999&support=99999999999999").status_code == 200
