@@ -55,10 +55,10 @@ def _choices(session, business, themes, chosen: int | None, excluding=frozenset(
     return suggestions, extra
 
 
-def _form_page(session, business, form, draft: ExpertRequest | None, status=200, refused: str = "", **linked):
+def _form_page(session, business, form, draft: ExpertRequest | None, status=200, refused: str = "",
+               excluding: frozenset[int] = frozenset(), **linked):
     themes = form.themes.data or []
     chosen = form.agency_id.data if isinstance(form.agency_id.data, int) and 0 < form.agency_id.data < 2**31 else None
-    excluding = frozenset({draft.agency_id}) if draft is not None and draft.state is S.DECLINED else frozenset()
     suggestions, extra = _choices(session, business, themes, chosen, excluding, **linked)
     form.agency_id.choices = [SelectChoice(s.agency.id, s.agency.name) for s in suggestions] + (
         [SelectChoice(extra.id, extra.name)] if extra is not None else [])
@@ -80,11 +80,32 @@ def new():
     form.sections.data = ["basic"]
     agency = http.args.get("agency", "")
     linked = store.linked_agency(session, business)
-    if agency.isdigit() and len(agency) < 10 and session.get(SupportAgency, int(agency)) is not None:
+    earlier = _earlier(session, business)
+    excluding = frozenset()
+    if earlier is not None:  # 辞退 or 期限切れ: the same request to the next suggestion
+        form.themes.data, form.description.data = list(earlier.themes), earlier.description
+        form.format.data, form.preferred_dates.data = earlier.format.value, earlier.preferred_dates
+        form.sections.data = list(earlier.consented_sections)
+        excluding = frozenset({earlier.agency_id})
+        suggestions = services.suggest_agencies(session, business, list(earlier.themes), excluding=excluding,
+                                                linked=linked)
+        form.agency_id.data = suggestions[0].agency.id if suggestions else None
+    elif agency.isdigit() and len(agency) < 10 and session.get(SupportAgency, int(agency)) is not None:
         form.agency_id.data = int(agency)
     else:
         form.agency_id.data = linked.id if linked is not None else None
-    return _form_page(session, business, form, None, linked=linked)
+    return _form_page(session, business, form, None, linked=linked, excluding=excluding)
+
+
+def _earlier(session, business) -> ExpertRequest | None:
+    """The business's own declined or expired request named by `?again=`, else None."""
+    again = http.args.get("again", "")
+    if not (again.isdigit() and len(again) < 10):
+        return None
+    request = session.get(ExpertRequest, int(again))
+    if request is None or request.business_id != business.id or request.state not in (S.DECLINED, S.EXPIRED):
+        return None
+    return request
 
 
 def _save(session, business, draft: ExpertRequest | None):

@@ -254,3 +254,26 @@ def test_nonsense_ids_in_the_form_are_refused_not_a_server_error(world):
                           {"themes": ["cash"], "agency_id": value, "action": "send"})
         assert response.status_code == 422, (value, response.status_code)
     assert world["owner_client"].get("/expert-requests/new?agency=99999999999999999999&support=99999999999999").status_code == 200
+
+
+def test_after_a_decline_the_same_request_goes_to_the_next_suggestion(world, session):
+    w = world
+    second = make_agency(session, "109913000303", "みどり中小企業診断士事務所", prefecture="13", regions=["13"],
+                         specialties=["資金繰り"])
+    request = _send(w, agency_id=str(second.id))  # first to the other one…
+    url = f"/agency/expert-requests/{request.id}"
+    w["session"].expire_all()
+    # …which the test's supporter cannot decline (another agency): 404; so decline it as the portal would
+    assert submit(w["supporter_client"], "/agency/expert-requests/", {"reason": "x"},
+                  action=f"{url}/decline").status_code == 404
+    from portal.experts.states import AGENCY, move
+
+    move(session, session.get(ExpertRequest, request.id), S.DECLINED, AGENCY, note="手が回りません")
+    session.commit()
+    page = text(w["owner_client"].get(f"/expert-requests/{request.id}"))
+    assert f"/expert-requests/new?again={request.id}" in page
+    again = text(w["owner_client"].get(f"/expert-requests/new?again={request.id}"))
+    assert "資金繰りの相談です" in again and "みどり中小企業診断士事務所" not in again
+    assert f'value="{w["agency"].id}" aria-describedby="reason-{w["agency"].id}" checked' in again
+    # another business's request cannot be copied
+    assert "資金繰りの相談です" not in text(w["stranger"].get(f"/expert-requests/new?again={request.id}"))
