@@ -91,6 +91,23 @@ def index():
                   theme_labels=theme_labels)
 
 
+@bp.get("/<int:request_id>")
+def detail(request_id: int):
+    """One sent request as 職員 oversee it: what was asked, the timeline, the schedule, report and rating
+    (not the business's 事業データ, which only the agency it chose may read)."""
+    from werkzeug.exceptions import NotFound
+
+    from portal.experts import services
+
+    session = get_session()
+    request = session.get(ExpertRequest, request_id)
+    if request is None or request.state is S.DRAFT or request.agency_id is None:
+        raise NotFound()
+    return render("experts/staff_detail.html", request=request, business=session.get(Business, request.business_id),
+                  agency=session.get(SupportAgency, request.agency_id), themes=theme_labels(request.themes),
+                  timeline=services.timeline(session, request), state_label=services.state_label)
+
+
 CSV_HEADINGS = ("依頼ID", "状態", "事業者", "都道府県", "支援機関", "テーマ", "依頼日時", "受付日時", "実施日",
                 "支援時間（分）", "連絡があった", "役に立った")
 

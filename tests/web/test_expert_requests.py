@@ -230,8 +230,11 @@ def test_the_staff_list_filters_counts_and_exports(world, app, session, clock):
     assert exported.mimetype == "text/csv"
     lines = text(exported).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("依頼ID,状態,事業者") and len(lines) == 2 and ",日程確定,株式会社テスト商事,東京都," in lines[1]
+    detail = text(staff_client.get(f"/staff/expert-requests/{fast.id}"))
+    assert "日程確定" in detail and "「依頼中」" in detail and "事業者が見せてよいとした" not in detail
     for client in (w["owner_client"], w["supporter_client"]):
         assert client.get("/staff/expert-requests/").status_code == 403
+        assert client.get(f"/staff/expert-requests/{fast.id}").status_code == 403
 
 
 def test_entry_points_link_to_the_form(world, session):

@@ -120,7 +120,8 @@ ANONYMOUS_PAGES = {
 SUPPORTER_PAGES = {"/agency/businesses": 4, "/benchmark/shared/": 4, "/": 9,
                    "/agency/expert-requests/?tab=accepted": 5,
                    "agency expert request": 14}  # …, colleagues, the consented sections (one query each), the read
-STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9, "/staff/expert-requests/": 4}
+STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9, "/staff/expert-requests/": 4,
+               "staff expert request": 6}  # user, badge, the request, its business, its agency, the timeline
 
 
 @dataclass
@@ -316,6 +317,7 @@ class World:
             "agency": (f"/agencies/{self.agency.id}", {}),
             "expert request": (f"/expert-requests/{self._first_expert_request()}", {}),
             "agency expert request": (f"/agency/expert-requests/{self._first_expert_request()}", {}),
+            "staff expert request": (f"/staff/expert-requests/{self._first_expert_request()}", {}),
             "agencies region": ("/agencies?specialty=事業承継", {"headers": {**HX, "HX-Target": "navi-region"}}),
         }.get(page, (page, {}))
 

@@ -87,11 +87,13 @@ CAPABILITY_SHOWS = {"joining.join": {"A の商号", "A の招待したメール"
 
 #: What 職員 pages show to 職員 because overseeing it is their job: the list of 専門家派遣依頼 names the
 #: business that sent each one (A's request to its agency).
-STAFF_SHOWS = {"staff_experts.index": {"A の商号"}, "staff_experts.export": {"A の商号"}}
+STAFF_SHOWS = {"staff_experts.index": {"A の商号"}, "staff_experts.export": {"A の商号"},
+               "staff_experts.detail": {"A の商号"}}
 
 #: Only 職員 (the staff role): every other account gets 403.
 STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_clients.index", "staff_clients.new",
-              "staff_clients.edit", "staff_clients.set_active", "staff_experts.index", "staff_experts.export"}
+              "staff_clients.edit", "staff_clients.set_active", "staff_experts.index", "staff_experts.export",
+              "staff_experts.detail"}
 
 #: Only 支援者: every other account gets 403.
 SUPPORTER_ONLY = {"agency.businesses", "expert_inbox.index"}
@@ -157,6 +159,8 @@ def _values(world: World, endpoint: str, name: str, rule) -> list[tuple[object, 
     if name == "invitation_id":
         return [(a.invitation, A_ONLY)]
     if name == "request_id":  # A's 専門家派遣依頼: A's own pages, and the inbox of the agency it was sent to
+        if endpoint.startswith("staff_experts."):
+            return [(a.expert_request, frozenset({"staff"}))]
         return [(a.expert_request, SHARED if endpoint.startswith("expert_inbox.") else A_ONLY)]
     if name == "agency_id":  # the public directory entry of the agency A works with
         from portal.store import find_agency
