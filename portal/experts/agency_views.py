@@ -19,7 +19,8 @@ from portal import clock
 from portal.access import refuse_visitors
 from portal.db import get_session
 from portal.experts import calendar, notices, services
-from portal.experts.forms import AssignForm, DeclineForm, ReportForm, ScheduleForm
+from portal.experts.forms import AssignForm, DeclineForm, OnBehalfForm, ReportForm, ScheduleForm
+from portal.experts.themes import THEMES
 from portal.experts.states import AGENCY, TransitionRefused, can_move, move
 from portal.experts.themes import theme_labels
 from portal.htmx import redirect_after_post, render
@@ -97,6 +98,51 @@ def _page(session, request: ExpertRequest, status: int = 200, **forms):
                   can_accept=can_move(request, S.ACCEPTED, AGENCY), can_decline=can_move(request, S.DECLINED, AGENCY),
                   can_schedule=can_move(request, S.SCHEDULED, AGENCY), can_report=can_move(request, S.DONE, AGENCY),
                   state_label=services.state_label, http_status=status)
+
+
+def _linked_businesses(session) -> list[tuple[Business, SupportAgency]]:
+    """The businesses linked to the 支援者's agencies (the ones it may file a request for)."""
+    from portal.models import BusinessAgencyLink
+
+    ids = _agency_ids()
+    if not ids:
+        return []
+    return [tuple(row) for row in session.execute(
+        select(Business, SupportAgency).join(BusinessAgencyLink, BusinessAgencyLink.business_id == Business.id)
+        .join(SupportAgency, SupportAgency.id == BusinessAgencyLink.agency_id)
+        .where(BusinessAgencyLink.agency_id.in_(ids)).order_by(Business.name, Business.id))]
+
+
+@bp.get("/new")
+def new():
+    """Filing a request on behalf of a linked business (the 中小企業119 path): it becomes the business's
+    下書き, which the business reads, completes and sends itself."""
+    session = get_session()
+    return render("experts/agency_new.html", businesses=_linked_businesses(session), form=OnBehalfForm(formdata=None),
+                  themes=THEMES)
+
+
+@bp.post("/new")
+def create():
+    session = get_session()
+    linked = {business.id: (business, agency) for business, agency in _linked_businesses(session)}
+    form = OnBehalfForm()
+    chosen = form.business.data if isinstance(form.business.data, int) else None
+    if chosen is not None and chosen not in linked:
+        abort(404)  # not a business linked to the 支援者's agency
+    if not form.validate_on_submit() or chosen is None:
+        return render("experts/agency_new.html", businesses=list(linked.values()), form=form, themes=THEMES,
+                      http_status=422)
+    business, agency = linked[chosen]
+    request = services.new_draft(session, business, current_user, actor=AGENCY)
+    request.agency_id = agency.id
+    request.themes = [t for t in form.themes.data or [] if t in THEMES]
+    request.description = (form.description.data or "").strip()
+    request.consented_sections = []
+    notices.filed_for(session, request)
+    session.commit()
+    flash(f"{business.name}の下書きを作りました。事業者が内容を確かめて送ると、新着に届きます。", "success")
+    return redirect_after_post("expert_inbox.index")
 
 
 @bp.get("/<int:request_id>")

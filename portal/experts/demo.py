@@ -1,5 +1,5 @@
 """Demo 専門家派遣依頼 for `portal seed`: one request of the demo business in every state, to the demo
-supporter's agency, so its inbox has something under every tab. Written once: skipped when the demo
+supporter's agency, so its inbox has something under every tab, and a 下書き the agency wrote for it. Written once: skipped when the demo
 business has any request already."""
 
 from __future__ import annotations
@@ -71,5 +71,9 @@ def seed_demo_expert_requests(session: Session, email: str = "demo@example.jp",
                     request.report_minutes = 90
                 move(session, request, to, AGENCY, supporter,
                      note="担当できる専門家が見つかりませんでした" if to is S.DECLINED else "")
+    filed = new_draft(session, business, supporter, actor=AGENCY)  # the 中小企業119 path: the agency drafts it
+    filed.themes, filed.agency_id = ["it_dx", "sales"], agency.id
+    filed.description = "（支援機関が作成）ECサイトの立ち上げと集客について、専門家の派遣をご提案します。"
     session.commit()
-    return [f"デモの専門家派遣依頼を{len(DEMO)}件（すべての状態）{email} に登録し、「{agency.name}」に届けました"]
+    return [f"デモの専門家派遣依頼を{len(DEMO) + 1}件（すべての状態と、支援機関が代わりに作った下書き）{email} に登録し、"
+            f"「{agency.name}」に届けました"]

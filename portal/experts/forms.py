@@ -78,3 +78,10 @@ class ReportForm(FlaskForm):
     hours = StringField("支援の時間（時間）", validators=[DataRequired(message="支援の時間を入力してください。"),
                                                   Regexp(r"^\d{1,2}(\.\d)?$", message="時間は 1.5 のように数字で入力してください。")],
                         render_kw={"inputmode": "decimal"})
+
+
+class OnBehalfForm(FlaskForm):
+    business = RadioField("依頼する事業者", coerce=int, validate_choice=False,
+                          validators=[DataRequired(message="事業者を選んでください。")])
+    themes = _checkboxes("相談したいテーマ", [SelectChoice(code, label) for code, label in THEMES.items()])
+    description = TextAreaField("相談したいこと", validators=[Length(max=4000, message="4000字以内で書いてください。")])

@@ -138,3 +138,12 @@ def reminded(session: Session, request: ExpertRequest, kind: str) -> None:
         tell(session, business_users(session, request), request, f"remind:{kind}",
              "専門家派遣の確認と評価をお願いします", "支援を受けたことの確認と、2つの質問への回答をお願いします。",
              _business_url(request))
+
+
+def filed_for(session: Session, request: ExpertRequest) -> None:
+    """The agency wrote a 下書き for the business (the 中小企業119 path): the business is asked to send it."""
+    session.flush()
+    _business, agency = _names(session, request)
+    tell(session, business_users(session, request), request, "filed_for",
+         f"{agency}が専門家派遣の依頼の下書きを作りました",
+         "内容と、支援機関に見せてよい事業データを確かめて、依頼を送ってください。", _business_url(request))

@@ -184,9 +184,18 @@ def detail(request_id: int):
     return render("experts/detail.html", business=business, request=request, agency=agency,
                   themes=theme_labels(request.themes), timeline=services.timeline(session, request),
                   reads=services.reads_of(session, request), sections=services.SHAREABLE_SECTIONS,
+                  filed_by_agency=request.created_by_id != current_user.id and _agency_drafted(session, request),
                   withdraw_form=WithdrawForm(), confirm_form=ConfirmForm(),
                   can_withdraw=can_move(request, S.WITHDRAWN, BUSINESS),
                   can_confirm=can_move(request, S.COMPLETED, BUSINESS), state_label=services.state_label)
+
+
+def _agency_drafted(session, request: ExpertRequest) -> bool:
+    from portal.models import ExpertRequestTransition
+
+    first = session.scalar(select(ExpertRequestTransition.actor).where(
+        ExpertRequestTransition.request_id == request.id).order_by(ExpertRequestTransition.id).limit(1))
+    return first == "agency"
 
 
 @bp.post("/<int:request_id>/withdraw")
@@ -217,7 +226,7 @@ def confirm(request_id: int):
         return render("experts/detail.html", business=business, request=request, agency=agency,
                       themes=theme_labels(request.themes), timeline=services.timeline(session, request),
                       reads=services.reads_of(session, request), sections=services.SHAREABLE_SECTIONS,
-                      withdraw_form=WithdrawForm(), confirm_form=form,
+                      withdraw_form=WithdrawForm(), confirm_form=form, filed_by_agency=False,
                       can_withdraw=can_move(request, S.WITHDRAWN, BUSINESS),
                       can_confirm=can_move(request, S.COMPLETED, BUSINESS), state_label=services.state_label,
                       http_status=422)

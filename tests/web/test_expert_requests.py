@@ -280,3 +280,39 @@ def test_after_a_decline_the_same_request_goes_to_the_next_suggestion(world, ses
     assert f'value="{w["agency"].id}" aria-describedby="reason-{w["agency"].id}" checked' in again
     # another business's request cannot be copied
     assert "資金繰りの相談です" not in text(w["stranger"].get(f"/expert-requests/new?again={request.id}"))
+
+
+def test_the_agency_files_a_draft_for_a_linked_business_which_the_business_sends(world, session):
+    w = world
+    from portal import store
+
+    store.link_agency(session, w["business"], w["agency"], store.MANUAL, w["owner"])
+    session.commit()
+    form = text(w["supporter_client"].get("/agency/expert-requests/new"))
+    assert "株式会社テスト商事（みなと経営支援センター）" in form and "別商店" not in form
+    empty = submit(w["supporter_client"], "/agency/expert-requests/new", {"themes": ["cash"]})
+    assert empty.status_code == 422 and "事業者を選んでください" in text(empty)
+    done = submit(w["supporter_client"], "/agency/expert-requests/new",
+                  {"business": str(w["business"].id), "themes": ["succession"], "description": "承継の相談（代理作成）"})
+    assert done.status_code == 303
+    draft = session.scalars(select(ExpertRequest).order_by(ExpertRequest.id.desc())).first()
+    assert (draft.state, draft.agency_id, draft.created_by_id) == (S.DRAFT, w["agency"].id, w["supporter"].id)
+    assert w["supporter_client"].get(f"/agency/expert-requests/{draft.id}").status_code == 404  # not sent yet
+    page = text(w["owner_client"].get(f"/expert-requests/{draft.id}"))
+    assert "この下書きは支援機関が作りました" in page
+    note = session.scalar(select(Notification).where(Notification.user_id == w["owner"].id))
+    assert note.key == f"expert:{draft.id}:filed_for"
+    sent = submit(w["owner_client"], f"/expert-requests/{draft.id}/edit",
+                  {"themes": ["succession"], "description": "承継の相談（代理作成）", "format": "visit",
+                   "agency_id": str(w["agency"].id), "sections": ["basic"], "action": "send"})
+    assert sent.status_code == 303
+    session.expire_all()
+    assert draft.state is S.SENT
+    # a business not linked to the agency cannot be filed for, nor by another agency
+    other = session.scalars(select(ExpertRequest.business_id)).all()
+    stranger_business = max(other) + 100
+    assert submit(w["rival"], "/agency/expert-requests/new", {"business": str(w["business"].id),
+                                                              "themes": ["cash"]}).status_code == 404
+    assert submit(w["supporter_client"], "/agency/expert-requests/new",
+                  {"business": str(stranger_business), "themes": ["cash"]}).status_code == 404
+    assert w["owner_client"].get("/agency/expert-requests/new").status_code == 403

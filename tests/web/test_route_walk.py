@@ -96,7 +96,7 @@ STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_
               "staff_experts.detail"}
 
 #: Only 支援者: every other account gets 403.
-SUPPORTER_ONLY = {"agency.businesses", "expert_inbox.index"}
+SUPPORTER_ONLY = {"agency.businesses", "expert_inbox.index", "expert_inbox.new", "expert_inbox.create"}
 
 #: POSTs that take no CSRF token, and why.
 CSRF_EXEMPT = {
