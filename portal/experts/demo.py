@@ -1,6 +1,6 @@
 """Demo 専門家派遣依頼 for `portal seed`: one request of the demo business in every state, to the demo
-supporter's agency, so its inbox has something under every tab, and a 下書き the agency wrote for it. Written once: skipped when the demo
-business has any request already."""
+supporter's agency, so its inbox has something under every tab, and a 下書き the agency wrote for it.
+Written once: skipped when the demo business has any request already."""
 
 from __future__ import annotations
 
