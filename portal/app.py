@@ -104,6 +104,7 @@ def configure_templates(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.agencies.views import bp as agencies
+    from portal.experts import register as register_experts
     from portal.api.views import bp as api
     from portal.gbizid import register as register_gbizid
     from portal.health import init_health
@@ -133,6 +134,7 @@ def configure_blueprints(app: Flask) -> None:
     register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)
     register_recommend(app)  # the event log, おすすめ pages and fragments, interests on マイページ
     register_members(app)  # 会社のメンバー: invitations by e-mail, the members page, the guide
+    register_experts(app)  # 専門家派遣依頼: the business's requests, the agency's inbox, the 職員's list
     init_health(app)  # /readyz: the database, Redis, and the checks other features register
 
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
@@ -144,6 +146,7 @@ def configure_blueprints(app: Flask) -> None:
     add_nav_item(app, "news.index", "お知らせ", 50)
     add_nav_item(app, "agency.businesses", "連携している事業者", 60, roles=("supporter",))
     add_nav_item(app, "locaben.shared_list", "共有された経営カルテ", 61, roles=("supporter",))
+    add_nav_item(app, "expert_inbox.index", "専門家派遣依頼", 62, roles=("supporter",))
     add_nav_item(app, "news.manage", "お知らせの管理", 70, roles=("staff",))
     add_nav_item(app, "staff_clients.index", "申請サイトの登録", 71, roles=("staff",))
 

@@ -70,6 +70,13 @@ DEFAULTS: dict[str, Any] = {
     "CONNECTOR_HTTP_TIMEOUT": 10,
     "SYNC_TIMEOUT": 300,
     "SYNC_INTERVAL_HOURS": 24,
+    # 専門家派遣依頼 (portal/experts/programme.py): visits per theme per 年度, IT・DX's, reminder days.
+    "EXPERT_ALLOWANCE": 3,
+    "EXPERT_ALLOWANCE_IT_DX": 5,
+    "EXPERT_AGENCY_REMINDER_DAYS": "3,9",
+    "EXPERT_BUSINESS_REMINDER_DAYS": 9,
+    "EXPERT_EXPIRY_DAYS": 45,
+    "EXPERT_CONFIRM_REMINDER_DAYS": 7,
     "DISABLED_PLUGINS": "",
     # How long (seconds) a web process trusts the content version it last read (tests use 0).
     "CONTENT_VERSION_MAX_AGE": 1.0,

@@ -47,8 +47,10 @@ def seed_demo(session: Session) -> list[str]:
     from portal.content.importers.demo import load_demo
     from portal.oauth.demo import seed_preprint_client
     from portal.demo.business import seed_demo_business
+    from portal.experts.demo import seed_demo_expert_requests
     from portal.news.demo import load_demo_news
     from portal.recommend.demo import seed_demo_events
 
     return [*ensure_search_index(session), *load_demo(session), *seed_accounts(session), *load_demo_news(session),
-            *seed_demo_business(session), *seed_demo_events(session), *seed_preprint_client(session)]
+            *seed_demo_business(session), *seed_demo_expert_requests(session), *seed_demo_events(session),
+            *seed_preprint_client(session)]

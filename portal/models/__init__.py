@@ -11,6 +11,8 @@ from portal.models.connection import (Connection, ConnectionState, Decision, Pro
                                       SyncRun)
 from portal.models.content_state import ContentState
 from portal.models.event import Event
+from portal.models.expert_request import (ExpertRequest, ExpertRequestRead, ExpertRequestReminder,
+                                          ExpertRequestTransition, RequestFormat, RequestState)
 from portal.models.identity import ExternalIdentity, StandinCodeUse
 from portal.models.interest import BusinessInterest
 from portal.models.job import Job, JobState, JobWorker, SiteKey
@@ -41,3 +43,5 @@ __all__ += ["Job", "JobState", "JobWorker", "SiteKey"]
 __all__ += ["SearchChange"]
 __all__ += ["BusinessInvitation"]
 __all__ += ["LimitCounter", "LoginSession", "LoginThrottle"]
+__all__ += ["ExpertRequest", "ExpertRequestRead", "ExpertRequestReminder", "ExpertRequestTransition", "RequestFormat",
+            "RequestState"]

@@ -73,6 +73,7 @@ class Owner:
     heir: int = 0  # another colleague (made 管理者 by the walker, last)
     invitation: int = 0
     invitation_token: str = ""
+    expert_request: int = 0  # a 専門家派遣依頼 sent to the agency (日程確定), consenting to 事業財務情報 only
 
 
 @dataclass
@@ -162,6 +163,7 @@ def build_world(app, session) -> World:
     a = _owner(app, session, clients["a"], "あかね", "株式会社あかね試験工房", VALID_NUMBERS[0], "akane@example.jp", agency)
     b = _owner(app, session, clients["b"], "ぶな", "株式会社ぶなの木商店", VALID_NUMBERS[1], "buna@example.jp")
     a.secrets["商号"], b.secrets["商号"] = "株式会社あかね試験工房", "株式会社ぶなの木商店"
+    a.expert_request = _expert_request(session, a, agency)
 
     supporter = make_account(session, "shien@example.jp", role=Role.SUPPORTER)
     store.add_agency_member(session, agency, supporter)
@@ -185,6 +187,26 @@ def build_world(app, session) -> World:
         names = tuple(sorted(connectors()))
     return World(app, session, clients, a, b, support, case, site.pk, site.client_id, published.id, draft.id,
                  throwaway, names)
+
+
+def _expert_request(session, owner: Owner, agency) -> int:
+    """A request of the owner's business sent to `agency`, accepted and scheduled, as the pages make it."""
+    from datetime import timedelta
+
+    from portal.experts.services import new_draft
+    from portal.experts.states import AGENCY, BUSINESS, move
+    from portal.models import RequestState
+
+    request = new_draft(session, owner.business, owner.user)
+    request.themes, request.agency_id, request.consented_sections = ["cash"], agency.id, ["period"]
+    request.description = "歩き回りの相談"
+    move(session, request, RequestState.SENT, BUSINESS, owner.user)
+    move(session, request, RequestState.ACCEPTED, AGENCY)
+    request.visit_on, request.visit_time = clock.today() + timedelta(days=10), "14:00"
+    request.visit_place, request.expert_name = "本社", "歩き回り専門家"
+    move(session, request, RequestState.SCHEDULED, AGENCY)
+    session.commit()
+    return request.id
 
 
 def account_token(world: World, purpose: str) -> str:

@@ -95,6 +95,9 @@ BUSINESS_PAGES = {
     "similar case": 3,
     "/agencies?prefecture=14": 3,  # user, unread badge, the directory's version (the agencies: a per-process copy)
     "agency": 5,  # user, badge, the agency, the business and its linked agency
+    "/expert-requests/": 6,  # user, badge, business, its requests, their agencies, the allowance's count
+    "/expert-requests/new": 8,  # …, latest period (prefill), linked agency, the directory, allowance
+    "expert request": 7,  # …, the request, its agency, the timeline, the agency's reads
 }
 API_PAGES = {"/api/v1/me/business": 7, "/api/v1/me/financials": 6, "/api/v1/me/benchmark": 5}
 ANONYMOUS_PAGES = {
@@ -114,8 +117,11 @@ ANONYMOUS_PAGES = {
     "agencies region": 1,
     "agency": 1,
 }
-SUPPORTER_PAGES = {"/agency/businesses": 4, "/benchmark/shared/": 4, "/": 9}
-STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9}
+SUPPORTER_PAGES = {"/agency/businesses": 4, "/benchmark/shared/": 4, "/": 9,
+                   "/agency/expert-requests/?tab=accepted": 5,
+                   "agency expert request": 14}  # …, colleagues, the consented sections (one query each), the read
+STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9, "/staff/expert-requests/": 4,
+               "staff expert request": 6}  # user, badge, the request, its business, its agency, the timeline
 
 
 @dataclass
@@ -240,6 +246,25 @@ class World:
             store.link_agency(self.session, business, self.agency, store.MANUAL, owner)
         self.session.commit()
 
+    def add_expert_requests(self) -> None:
+        """Three 専門家派遣依頼 of the business to the 支援者's agency (依頼中, 対応中, 日程確定), each read once."""
+        from portal.experts.services import new_draft
+        from portal.experts.states import AGENCY, BUSINESS, move
+        from portal.models import ExpertRequestRead, RequestState
+
+        for i, steps in enumerate(([], [RequestState.ACCEPTED], [RequestState.ACCEPTED, RequestState.SCHEDULED])):
+            request = new_draft(self.session, self.business, self.owner)
+            request.themes, request.agency_id = [["cash"], ["it_dx", "sales"], ["succession"]][i], self.agency.id
+            request.consented_sections = ["basic", "period", "officer"]
+            move(self.session, request, RequestState.SENT, BUSINESS, self.owner)
+            for to in steps:
+                if to is RequestState.SCHEDULED:
+                    request.visit_on, request.visit_time, request.visit_place = today() + timedelta(days=9), "10:00", "本社"
+                    request.expert_name = "専門家"
+                move(self.session, request, to, AGENCY)
+            self.session.add(ExpertRequestRead(request_id=request.id, business_id=self.business.id, sections=["basic"]))
+        self.session.commit()
+
     def add_directory(self) -> None:
         """20 more agencies in the public directory (支援機関を探す)."""
         for i in range(20):
@@ -264,6 +289,7 @@ class World:
         self.browse(supports, cases)
         self.add_business_data(supports, cases)
         self.add_agency_businesses()
+        self.add_expert_requests()
         self.add_directory()
         self.add_sites()
         self.units += 1
@@ -289,8 +315,16 @@ class World:
             "similar support": (f"/recommend/similar/support/{support}", {"headers": HX}),
             "similar case": (f"/recommend/similar/case/{case}", {"headers": HX}),
             "agency": (f"/agencies/{self.agency.id}", {}),
+            "expert request": (f"/expert-requests/{self._first_expert_request()}", {}),
+            "agency expert request": (f"/agency/expert-requests/{self._first_expert_request()}", {}),
+            "staff expert request": (f"/staff/expert-requests/{self._first_expert_request()}", {}),
             "agencies region": ("/agencies?specialty=事業承継", {"headers": {**HX, "HX-Target": "navi-region"}}),
         }.get(page, (page, {}))
+
+    def _first_expert_request(self) -> int:
+        from portal.models import ExpertRequest
+
+        return self.session.scalar(select(ExpertRequest.id).order_by(ExpertRequest.id))
 
     def measure(self, client, pages, **extra) -> dict[str, Queries]:
         counted = {}

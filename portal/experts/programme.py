@@ -1,0 +1,53 @@
+"""The programme's settings (allowances, reminder days) as config, and the 年度 they count by.
+
+Set in the config as EXPERT_ALLOWANCE (visits per theme per 年度, 3), EXPERT_ALLOWANCE_IT_DX (5),
+EXPERT_AGENCY_REMINDER_DAYS ("3,9"), EXPERT_BUSINESS_REMINDER_DAYS (9), EXPERT_EXPIRY_DAYS (45) and
+EXPERT_CONFIRM_REMINDER_DAYS (7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+DEFAULTS = {
+    "EXPERT_ALLOWANCE": 3, "EXPERT_ALLOWANCE_IT_DX": 5, "EXPERT_AGENCY_REMINDER_DAYS": "3,9",
+    "EXPERT_BUSINESS_REMINDER_DAYS": 9, "EXPERT_EXPIRY_DAYS": 45, "EXPERT_CONFIRM_REMINDER_DAYS": 7,
+}
+
+
+def fiscal_year(day: date) -> int:
+    """The 年度 (April–March) a Japanese date falls in: 2026-03-31 → 2025, 2026-04-01 → 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+@dataclass(frozen=True)
+class Programme:
+    allowance: int = 3
+    allowance_it_dx: int = 5
+    agency_reminder_days: tuple[int, ...] = (3, 9)
+    business_reminder_days: int = 9
+    expiry_days: int = 45
+    confirm_reminder_days: int = 7
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object]) -> Programme:
+        def get(name):
+            return config.get(name, DEFAULTS[name])
+
+        days = get("EXPERT_AGENCY_REMINDER_DAYS")
+        if isinstance(days, str):
+            days = tuple(int(part) for part in days.split(",") if part.strip())
+        return cls(int(get("EXPERT_ALLOWANCE")), int(get("EXPERT_ALLOWANCE_IT_DX")), tuple(days),
+                   int(get("EXPERT_BUSINESS_REMINDER_DAYS")), int(get("EXPERT_EXPIRY_DAYS")),
+                   int(get("EXPERT_CONFIRM_REMINDER_DAYS")))
+
+    def allowance_for(self, theme: str) -> int:
+        return self.allowance_it_dx if theme == "it_dx" else self.allowance
+
+
+def current() -> Programme:
+    from flask import current_app
+
+    return Programme.from_config(current_app.config)
