@@ -104,6 +104,8 @@ def configure_templates(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.agencies.views import bp as agencies
+    from portal.articles.views import bp as articles
+    from portal.editorial.views import bp as editorial
     from portal.api.views import bp as api
     from portal.gbizid import register as register_gbizid
     from portal.health import init_health
@@ -127,7 +129,9 @@ def configure_blueprints(app: Flask) -> None:
                       locaben,  # 経営カルテ (ローカルベンチマーク): the screen, saved reports, sharing
                       news,  # お知らせ, its feeds and the 職員's editor
                       notify,  # inbox, 通知の設定, push subscriptions, unsubscribe, calendar feed
-                      agencies):  # 支援機関を探す: the public directory of 認定支援機関
+                      agencies,  # 支援機関を探す: the public directory of 認定支援機関
+                      editorial,  # /staff/: the 職員 home, editing with history and review
+                      articles):  # 経営お役立ちコンテンツ: articles, their search and feed
         app.register_blueprint(blueprint)
     register_oauth(app)  # the once-only API: authorization server, /api/v1/me, consents, 職員's site register
     register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)

@@ -37,6 +37,7 @@ TASK_MODULES = (
     "portal.events.jobs",  # event retention (slot purge)
     "portal.content.jobs",  # the search index rebuilt from the database (for imports to ask for)
     "portal.jobs.housekeeping",  # finished jobs (slot purge)
+    "portal.editorial.jobs",  # scheduled publish and unpublish (slot publishing)
 )
 
 __all__ = ["SLOTS", "TASK_MODULES", "UnknownTask", "enqueue", "init_app", "inline", "load_tasks", "periodic", "queue_health",
