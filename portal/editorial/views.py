@@ -113,7 +113,7 @@ def support_edit(support_id: int):
     support = services.get_object(session, "support", support_id)
     form = SupportForm()
     base = services.working_data(session, "support", support)
-    if request.method == "GET":
+    if request.method != "POST":
         form.fill(base)
         return _edit_page("support", support, form)
     form.validate_on_submit()
@@ -126,7 +126,7 @@ def article_new():
     session = get_session()
     form = ArticleForm()
     form.supports.choices, known = _support_choices(session)
-    if request.method == "GET":
+    if request.method != "POST":
         return _edit_page("article", None, form)
     form.validate_on_submit()
     data, problems = form.to_data({}, known)
@@ -147,7 +147,7 @@ def article_edit(article_id: int):
     form = ArticleForm()
     form.supports.choices, known = _support_choices(session)
     base = services.working_data(session, "article", article)
-    if request.method == "GET":
+    if request.method != "POST":
         form.fill(base)
         return _edit_page("article", article, form)
     form.validate_on_submit()

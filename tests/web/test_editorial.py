@@ -11,7 +11,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal import clock
 from portal.models import AuditEvent, Revision, Role, Support, User
 from tests.factories import add_supports, support_record
 from tests.helpers import submit, text
