@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from portal.content.freshness import current_index
 from portal.content.versions import content_version
@@ -48,7 +48,8 @@ def search(session: Session, q: str = "", category: ArticleCategory | None = Non
                                   .group_by(Article.category)).all())
     if category is not None:
         where.append(Article.category == category.value)
-    rows = list(session.scalars(select(Article).where(*where).order_by(Article.published_at.desc(), Article.id.desc())))
+    rows = list(session.scalars(select(Article).where(*where).order_by(Article.published_at.desc(), Article.id.desc())
+                                .options(lazyload(Article.supports))))
     if ranked is not None:
         order = {i: n for n, i in enumerate(ranked)}
         rows.sort(key=lambda a: order.get(a.id, len(order)))
@@ -67,7 +68,7 @@ def articles_about(session: Session, support_id: int) -> list[Article]:
     """The published articles that name the measure (「この制度に関する記事」)."""
     return list(session.scalars(select(Article).join(article_supports, article_supports.c.article_id == Article.id)
                                 .where(article_supports.c.support_id == support_id, Article.published_at.is_not(None))
-                                .order_by(Article.published_at.desc())))
+                                .order_by(Article.published_at.desc()).options(lazyload(Article.supports))))
 
 
 def newest(session: Session, limit: int = FEED_SIZE) -> list[Article]:

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from portal import clock
 from portal.accounts.services import record_event
@@ -68,10 +68,12 @@ def revision_of(session: Session, kind: str, object_id: int, revision_id: int | 
     return rev
 
 
-def working_data(session: Session, kind: str, obj: Any) -> dict[str, Any]:
-    """What the editor starts from: the pending revision, else the live version."""
-    rev = pending(session, kind, obj.id)
-    return dict(rev.data) if rev is not None else snapshots.snapshot(session, kind, obj)
+def working(session: Session, kind: str, obj: Any) -> tuple[Revision | None, dict[str, Any]]:
+    """The latest revision, and what the editor starts from: the pending revision, else the live version."""
+    rev = latest(session, kind, obj.id)
+    if rev is not None and rev.state != S.PUBLISHED.value:
+        return rev, dict(rev.data)
+    return rev, snapshots.snapshot(session, kind, obj)
 
 
 def _audit(session: Session, user: User | None, action: str, kind: str, obj: Any, rev: Revision, extra: str = "") -> None:
@@ -86,6 +88,8 @@ def _next_number(session: Session, kind: str, object_id: int) -> int:
 
 def ensure_baseline(session: Session, kind: str, obj: Any, now: datetime | None = None) -> None:
     """The live version as 第1版 when the object has no history yet (it came from an import)."""
+    if kind == "article" and obj.published_at is None:
+        return  # a new article: nothing is live yet, its first save is 第1版
     if latest(session, kind, obj.id) is None:
         now = now or clock.now()
         session.add(Revision(kind=kind, object_id=obj.id, number=1, state=S.PUBLISHED.value,
@@ -220,7 +224,9 @@ def run_scheduled(session: Session, now: datetime | None = None) -> dict[str, in
     now = now or clock.now()
     published = 0
     for rev in session.scalars(select(Revision).where(Revision.state == S.SCHEDULED.value, Revision.publish_at <= now)
-                               .order_by(Revision.publish_at, Revision.id).with_for_update(skip_locked=True)).all():
+                               .order_by(Revision.publish_at, Revision.id)
+                               .options(lazyload(Revision.author), lazyload(Revision.reviewer))
+                               .with_for_update(skip_locked=True, of=Revision)).all():
         publish_revision(session, rev, get_object(session, rev.kind, rev.object_id), now, None, "scheduled_publish")
         published += 1
     down = list(session.scalars(select(Article).where(Article.published_at.is_not(None), Article.unpublish_at <= now)))

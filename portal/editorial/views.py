@@ -73,32 +73,30 @@ def _support_choices(session) -> tuple[list[tuple[str, str]], set[int]]:
     return [(str(i), t) for i, t in rows], {i for i, _t in rows}
 
 
-def _edit_page(kind: str, obj, form, *, preview=None, status: int = 200, created: bool = False):
-    session = get_session()
-    rev = services.latest(session, kind, obj.id) if obj is not None else None
+def _edit_page(kind: str, obj, form, *, preview=None, status: int = 200, rev=None):
     locked = rev is not None and rev.state in services.LOCKING
     template = "staff/edit_support.html" if kind == "support" else "staff/edit_article.html"
     return render(template, http_status=status, form=form, obj=obj, kind=kind, latest=rev, locked=locked,
                   preview=preview, tag_fields=[(f"tag_{k}", label) for k, (label, _c) in TAG_CHOICES.items()])
 
 
-def _save(kind: str, obj, form, data: dict, problems: dict, preview_markup):
+def _save(kind: str, obj, form, data: dict, problems: dict, preview_markup, latest=None):
     """Shared by both kinds: a preview, or a new revision; errors keep what was typed."""
     session = get_session()
     if form.csrf_token.errors:
-        return _edit_page(kind, obj, form, status=400)
+        return _edit_page(kind, obj, form, status=400, rev=latest)
     if problems:
         attach(form, problems)
-        return _edit_page(kind, obj, form, status=422)
+        return _edit_page(kind, obj, form, status=422, rev=latest)
     if request.form.get("action") == "preview":
-        return _edit_page(kind, obj, form, preview=preview_markup)
+        return _edit_page(kind, obj, form, preview=preview_markup, rev=latest)
     try:
         rev = services.save_draft(session, current_user, kind, obj, data, note=form.note.data or "",
                                   major=bool(form.major.data))
     except Conflict as error:
         session.rollback()
         flash(str(error), "error")
-        return _edit_page(kind, obj, form, status=409)
+        return _edit_page(kind, obj, form, status=409, rev=latest)
     if request.form.get("then") == "submit":
         services.submit(session, current_user, kind, obj)
     session.commit()
@@ -112,13 +110,14 @@ def support_edit(support_id: int):
     session = get_session()
     support = services.get_object(session, "support", support_id)
     form = SupportForm()
-    base = services.working_data(session, "support", support)
+    latest, base = services.working(session, "support", support)
     if request.method != "POST":
         form.fill(base)
-        return _edit_page("support", support, form)
+        return _edit_page("support", support, form, rev=latest)
     form.validate_on_submit()
     data, problems = form.to_data(base)
-    return _save("support", support, form, data, problems, render_body(data["body"], data.get("body_format") or "markdown"))
+    return _save("support", support, form, data, problems, render_body(data["body"], data.get("body_format") or "markdown"),
+                 latest)
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -146,13 +145,13 @@ def article_edit(article_id: int):
     article = services.get_object(session, "article", article_id)
     form = ArticleForm()
     form.supports.choices, known = _support_choices(session)
-    base = services.working_data(session, "article", article)
+    latest, base = services.working(session, "article", article)
     if request.method != "POST":
         form.fill(base)
-        return _edit_page("article", article, form)
+        return _edit_page("article", article, form, rev=latest)
     form.validate_on_submit()
     data, problems = form.to_data(base, known)
-    return _save("article", article, form, data, problems, render_markdown(data["body"]))
+    return _save("article", article, form, data, problems, render_markdown(data["body"]), latest)
 
 
 def _history(kind: str, object_id: int):
