@@ -125,8 +125,10 @@ def _propose_support(session: Session, existing: Support, record: SupportRecord,
     probe.tags = [SupportTag(kind=k, value=v) for k, v in sorted(_tag_set(record.tags))]
     proposed = support_snapshot(probe)
     session.expunge(probe) if probe in session else None
-    last = editorial.latest(session, "support", existing.id)
-    if proposed == live or (last is not None and last.state == "proposed" and last.data == proposed):
+    # Only a change at the source is proposed: what it sent last time is the newest revision that
+    # came from an import (the baseline taken before the first edit, or an earlier proposal).
+    last_import = editorial.latest_from_import(session, "support", existing.id)
+    if proposed == live or (last_import is not None and last_import.data == proposed):
         return existing, "unchanged"
     editorial.propose(session, "support", existing, proposed, note=f"{record.source} からの更新（取り込み）")
     return existing, "unchanged"

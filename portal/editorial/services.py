@@ -214,6 +214,12 @@ def propose(session: Session, kind: str, obj: Any, data: dict[str, Any], note: s
     return rev
 
 
+def latest_from_import(session: Session, kind: str, object_id: int) -> Revision | None:
+    return session.scalar(select(Revision).where(Revision.kind == kind, Revision.object_id == object_id,
+                                                 Revision.origin == "import")
+                          .order_by(Revision.number.desc()).limit(1))
+
+
 def has_editor_history(session: Session, kind: str, object_id: int) -> bool:
     return session.scalar(select(func.count(Revision.id)).where(
         Revision.kind == kind, Revision.object_id == object_id, Revision.origin == "editor")) > 0

@@ -258,3 +258,17 @@ def test_role_command(app, client):
     assert result.exit_code == 0, result.output
     make_user(app, "b@example.jp")
     assert runner.invoke(args=["staff", "role", "b@example.jp", "publisher"]).exit_code != 0
+
+
+def test_an_unchanged_source_proposes_nothing_after_an_edit(app, client, session, measure):
+    from portal.content.services import import_supports
+
+    staff(app, client, "publisher@example.jp", publisher=True)
+    edit(client, measure, summary="職員の概要")
+    _action(client, measure, "publish")
+    source_id = session.get(Support, measure).source_id
+    again = support_record("ものづくり補助金", source_id=source_id, summary="設備投資を支援", purpose=[1], body="元の本文")
+    import_supports(session, [again])
+    session.commit()
+    assert [r.state for r in revisions(session, measure)] == ["published", "published"]
+    assert session.get(Support, measure).summary == "職員の概要"
