@@ -146,8 +146,10 @@ def configure_blueprints(app: Flask) -> None:
     add_nav_item(app, "mypage.index", "マイページ", 40, requires_login=True)
     add_nav_item(app, "locaben.index", "経営カルテ", 45, roles=("business",))
     add_nav_item(app, "news.index", "お知らせ", 50)
+    add_nav_item(app, "articles.index", "経営お役立ち", 52)
     add_nav_item(app, "agency.businesses", "連携している事業者", 60, roles=("supporter",))
     add_nav_item(app, "locaben.shared_list", "共有された経営カルテ", 61, roles=("supporter",))
+    add_nav_item(app, "editorial.home", "職員のページ", 69, roles=("staff",))
     add_nav_item(app, "news.manage", "お知らせの管理", 70, roles=("staff",))
     add_nav_item(app, "staff_clients.index", "申請サイトの登録", 71, roles=("staff",))
 
