@@ -188,3 +188,69 @@ class ArticleForm(ChangeFields, FlaskForm):
         if len(self.note.data or "") > 300:
             problems["note"] = "変更の内容は300文字以内で入力してください。"
         return data, problems
+
+
+CASE_TAGS = ("purpose", "stage", "industry", "prefecture")
+
+
+class CaseForm(ChangeFields, FlaskForm):
+    title = StringField("事例のタイトル", validators=[Required()], render_kw={"maxlength": 300, "autocomplete": "off"})
+    summary = TextAreaField("概要", render_kw={"rows": 3})
+    company_name = StringField("会社名")
+    company_type = StringField("会社の種類（例：株式会社）")
+    employees = StringField("従業員数（人）", render_kw={"inputmode": "numeric"})
+    location_name = StringField("所在地（例：大阪府東大阪市）")
+    year = StringField("年（例：2025）", render_kw={"inputmode": "numeric"})
+    background = TextAreaField("背景", render_kw={"rows": 4})
+    challenges = TextAreaField("取組", render_kw={"rows": 4})
+    results = TextAreaField("成果", render_kw={"rows": 4})
+    keywords = StringField("キーワード（読点かカンマで区切る）")
+    tag_purpose = _checkboxes(*TAG_CHOICES["purpose"])
+    tag_stage = _checkboxes(*TAG_CHOICES["stage"])
+    tag_industry = _checkboxes(*TAG_CHOICES["industry"])
+    tag_prefecture = _checkboxes(*TAG_CHOICES["prefecture"])
+    supports = SelectMultipleField("使った支援制度", choices=[], validate_choice=False, coerce=str,
+                                   option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False))
+
+    def fill(self, data: dict[str, Any]) -> None:
+        for name in snapshots.CASE_TEXT:
+            self[name].data = data.get(name) or ""
+        for name in snapshots.CASE_INTS:
+            self[name].data = "" if data.get(name) is None else str(data[name])
+        self.keywords.data = "、".join(data.get("keywords") or [])
+        for kind in CASE_TAGS:
+            self[f"tag_{kind}"].data = list((data.get("tags") or {}).get(kind, []))
+        self.supports.data = [str(i) for i in data.get("supports") or []]
+
+    def to_data(self, base: dict[str, Any], known_supports: set[int]) -> tuple[dict[str, Any], dict[str, str]]:
+        problems: dict[str, str] = {}
+        data = dict(base)
+        for name in snapshots.CASE_TEXT:
+            data[name] = (self[name].data or "").strip()
+        if not data["title"]:
+            problems["title"] = "事例のタイトルを入力してください。"
+        elif len(data["title"]) > 300:
+            problems["title"] = f"300文字以内で入力してください（いま{len(data['title'])}文字）。"
+        for name, limit in (("company_name", 200), ("company_type", 20), ("location_name", 100)):
+            if len(data[name]) > limit:
+                problems[name] = f"{limit}文字以内で入力してください（いま{len(data[name])}文字）。"
+        for name in snapshots.CASE_INTS:
+            value = (self[name].data or "").strip().replace(",", "")
+            data[name] = None
+            if value:
+                if value.isascii() and value.isdigit():
+                    data[name] = int(value)
+                else:
+                    problems[name] = "半角の数字で入力してください（例：2025）。"
+        data["keywords"] = [w for w in (p.strip() for p in re.split(r"[,、，\n]", self.keywords.data or "")) if w]
+        tags = {}
+        for kind in CASE_TAGS:
+            allowed = {v for v, _n in TAG_CHOICES[kind][1]}
+            chosen = [v for v in self[f"tag_{kind}"].data or [] if v in allowed]
+            if chosen:
+                tags[kind] = sorted(chosen)
+        data["tags"] = tags
+        data["supports"] = sorted({int(v) for v in self.supports.data or [] if v.isdigit() and int(v) in known_supports})
+        if len(self.note.data or "") > 300:
+            problems["note"] = "変更の内容は300文字以内で入力してください。"
+        return data, problems

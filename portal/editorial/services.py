@@ -23,12 +23,12 @@ from portal.content.indexing import record_changes
 from portal.content.services import cases_using
 from portal.editorial import snapshots
 from portal.errors import Conflict, Forbidden, NotFound
-from portal.models import Article, Revision, RevisionState, Support, User
+from portal.models import Article, Case, Revision, RevisionState, Support, User
 
 S = RevisionState
 EDITABLE = {S.DRAFT.value, S.RETURNED.value, S.PROPOSED.value}
 LOCKING = {S.SUBMITTED.value, S.SCHEDULED.value}
-INDEX_KIND = {"support": "supports", "article": "articles"}
+INDEX_KIND = {"support": "supports", "article": "articles", "case": "cases"}
 
 
 class Locked(Conflict):
@@ -183,6 +183,9 @@ def publish_revision(session: Session, rev: Revision, obj: Any, now: datetime, u
     if kind == "support":
         if rev.major:
             obj.updated_at = obj.imported_at = now
+    elif kind == "case":
+        if rev.major:
+            obj.updated_at = now
     else:
         if obj.published_at is None:
             obj.published_at = obj.updated_at = now
@@ -270,7 +273,7 @@ def _latest_in(session: Session, states: list[str]) -> list[Revision]:
 
 def titles(session: Session, revisions: list[Revision]) -> dict[tuple[str, int], str]:
     found: dict[tuple[str, int], str] = {}
-    for kind, model in (("support", Support), ("article", Article)):
+    for kind, model in (("support", Support), ("article", Article), ("case", Case)):
         ids = {r.object_id for r in revisions if r.kind == kind}
         if ids:
             found.update({(kind, i): t for i, t in session.execute(select(model.id, model.title).where(model.id.in_(ids)))})

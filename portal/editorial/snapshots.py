@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Article, Support, SupportTag
+from portal.models import Article, Case, CaseTag, Support, SupportTag
 from portal.models.support import TAG_KINDS
 
 SUPPORT_TEXT = ("title", "number", "subtitle", "summary", "body", "target", "usage", "inquiry", "reference",
@@ -19,6 +19,9 @@ SUPPORT_TEXT = ("title", "number", "subtitle", "summary", "body", "target", "usa
 SUPPORT_DATES = ("reception_start", "reception_end", "publish_date", "unpublish_date")
 SUPPORT_INTS = ("max_employees", "max_capital", "max_established_years", "subsidy_max_limit")
 ARTICLE_TEXT = ("title", "category", "summary", "body")
+CASE_TEXT = ("title", "summary", "company_name", "company_type", "location_name", "background", "challenges", "results")
+CASE_INTS = ("year", "employees")
+CASE_TAG_KINDS = ("purpose", "stage", "industry", "prefecture")
 
 LABELS = {
     "title": "名称・タイトル", "number": "制度番号", "subtitle": "副題", "summary": "概要", "body": "本文",
@@ -29,7 +32,9 @@ LABELS = {
     "publish_date": "掲載日", "unpublish_date": "掲載終了日", "max_employees": "従業員数の上限",
     "max_capital": "資本金の上限（円）", "max_established_years": "創業からの年数の上限",
     "subsidy_max_limit": "補助上限額（円）", "keywords": "キーワード", "authorities": "所管",
-    "tags": "分類", "category": "カテゴリ", "supports": "記事で紹介した制度", "body_format": "本文の形式",
+    "tags": "分類", "category": "カテゴリ", "supports": "紹介した・使った制度", "body_format": "本文の形式",
+    "company_name": "会社名", "company_type": "会社の種類", "location_name": "所在地", "background": "背景",
+    "challenges": "取組", "results": "成果", "year": "年", "employees": "従業員数",
 }
 
 
@@ -77,6 +82,29 @@ def apply_article(session: Session, article: Article, data: dict[str, Any]) -> N
         article.supports = list(session.scalars(select(Support).where(Support.id.in_(ids)).order_by(Support.id))) if ids else []
 
 
+def case_snapshot(case: Case) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(case, name) or "" for name in CASE_TEXT}
+    data.update({name: getattr(case, name) for name in CASE_INTS})
+    data["keywords"] = list(case.keywords or [])
+    data["tags"] = {kind: case.tag_values(kind) for kind in CASE_TAG_KINDS if case.tag_values(kind)}
+    data["supports"] = [s.id for s in case.supports]
+    return data
+
+
+def apply_case(session: Session, case: Case, data: dict[str, Any]) -> None:
+    for name in CASE_TEXT:
+        setattr(case, name, data.get(name) or "")
+    for name in CASE_INTS:
+        setattr(case, name, data.get(name))
+    case.keywords = list(data.get("keywords") or [])
+    wanted = {(kind, str(v)) for kind, values in (data.get("tags") or {}).items() for v in values}
+    if {(t.kind, t.value) for t in case.tags} != wanted:
+        case.tags = [CaseTag(kind=k, value=v) for k, v in sorted(wanted)]
+    ids = sorted(int(i) for i in data.get("supports") or [])
+    if [s.id for s in case.supports] != ids:
+        case.supports = list(session.scalars(select(Support).where(Support.id.in_(ids)).order_by(Support.id))) if ids else []
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str  # revisions.kind
@@ -84,16 +112,19 @@ class Kind:
     model: Any
 
 
-KINDS = {"support": Kind("support", "支援制度", Support), "article": Kind("article", "記事", Article)}
+KINDS = {"support": Kind("support", "支援制度", Support), "article": Kind("article", "記事", Article),
+         "case": Kind("case", "事例", Case)}
 
 
 def snapshot(session: Session, kind: str, obj: Any) -> dict[str, Any]:
-    return support_snapshot(obj) if kind == "support" else article_snapshot(obj)
+    return {"support": support_snapshot, "article": article_snapshot, "case": case_snapshot}[kind](obj)
 
 
 def apply(session: Session, kind: str, obj: Any, data: dict[str, Any]) -> None:
     if kind == "support":
         apply_support(obj, data)
+    elif kind == "case":
+        apply_case(session, obj, data)
     else:
         apply_article(session, obj, data)
 

@@ -16,18 +16,18 @@ from portal import clock
 from portal.content.markup import render_body, render_markdown
 from portal.db import get_session
 from portal.editorial import services
-from portal.editorial.forms import TAG_CHOICES, ArticleForm, SupportForm
+from portal.editorial.forms import TAG_CHOICES, ArticleForm, CaseForm, SupportForm
 from portal.errors import Conflict
 from portal.forms import attach
 from portal.htmx import redirect_after_post, render
-from portal.models import Article, ArticleCategory, Support
+from portal.models import Article, ArticleCategory, Case, Support
 from portal.staff import refuse_unless_staff
 from portal.ui import JST
 
 bp = Blueprint("editorial", __name__, url_prefix="/staff")
 bp.before_request(refuse_unless_staff)
 
-STAFF_TOOLS = (("editorial.support_list", "支援制度の編集"), ("editorial.article_list", "記事（経営お役立ちコンテンツ）の編集"),
+STAFF_TOOLS = (("editorial.support_list", "支援制度の編集"), ("editorial.case_list", "事例の編集"), ("editorial.article_list", "記事（経営お役立ちコンテンツ）の編集"),
                ("news.manage", "お知らせの編集"), ("staff_clients.index", "申請サイト（ワンスオンリーAPI）の登録"))
 
 
@@ -48,6 +48,16 @@ def support_list():
     if q:
         statement = statement.where(Support.title.contains(q, autoescape=True))
     return render("staff/list.html", kind="support", rows=session.execute(statement).all(), q=q)
+
+
+@bp.get("/cases")
+def case_list():
+    session = get_session()
+    q = (request.args.get("q") or "").strip()[:100]
+    statement = select(Case.id, Case.title, Case.updated_at).order_by(Case.id.desc()).limit(50)
+    if q:
+        statement = statement.where(Case.title.contains(q, autoescape=True))
+    return render("staff/list.html", kind="case", rows=session.execute(statement).all(), q=q)
 
 
 @bp.get("/articles")
@@ -75,7 +85,7 @@ def _support_choices(session) -> tuple[list[tuple[str, str]], set[int]]:
 
 def _edit_page(kind: str, obj, form, *, preview=None, status: int = 200, rev=None):
     locked = rev is not None and rev.state in services.LOCKING
-    template = "staff/edit_support.html" if kind == "support" else "staff/edit_article.html"
+    template = f"staff/edit_{kind}.html"
     return render(template, http_status=status, form=form, obj=obj, kind=kind, latest=rev, locked=locked,
                   preview=preview, tag_fields=[(f"tag_{k}", label) for k, (label, _c) in TAG_CHOICES.items()])
 
@@ -118,6 +128,21 @@ def support_edit(support_id: int):
     data, problems = form.to_data(base)
     return _save("support", support, form, data, problems, render_body(data["body"], data.get("body_format") or "markdown"),
                  latest)
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def case_edit(case_id: int):
+    session = get_session()
+    case = services.get_object(session, "case", case_id)
+    form = CaseForm()
+    form.supports.choices, known = _support_choices(session)
+    latest, base = services.working(session, "case", case)
+    if request.method != "POST":
+        form.fill(base)
+        return _edit_page("case", case, form, rev=latest)
+    form.validate_on_submit()
+    data, problems = form.to_data(base, known)
+    return _save("case", case, form, data, problems, None, latest)
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -242,5 +267,6 @@ def _register(kind: str) -> None:
 
 _register("support")
 _register("article")
+_register("case")
 
 __all__ = ["bp", "ArticleCategory"]

@@ -272,3 +272,30 @@ def test_an_unchanged_source_proposes_nothing_after_an_edit(app, client, session
     session.commit()
     assert [r.state for r in revisions(session, measure)] == ["published", "published"]
     assert session.get(Support, measure).summary == "職員の概要"
+
+
+def test_a_case_is_edited_with_the_measures_it_used_and_published_after_review(app, client, session, measure):
+    from portal.models import Case
+    from tests.factories import add_cases, case_record
+
+    [case_id] = add_cases(session, case_record("町工場の設備更新", supports=[], company_name="株式会社テスト"))
+    [other] = add_supports(session, support_record("IT導入補助金"))
+    staff(app, client)
+    page = text(client.get(f"/staff/cases/{case_id}/edit"))
+    assert 'value="株式会社テスト"' in page and "IT導入補助金</label>" in page
+    bad = submit(client, f"/staff/cases/{case_id}/edit", {"title": "町工場の設備更新", "year": "令和七年"})
+    assert bad.status_code == 422 and "半角の数字で入力してください" in text(bad) and 'value="令和七年"' in text(bad)
+    saved = submit(client, f"/staff/cases/{case_id}/edit", {
+        "title": "町工場の設備更新と省力化", "company_name": "株式会社テスト", "year": "2025",
+        "supports": [str(measure), str(other)], "tag_prefecture": ["27"], "note": "使った制度を追加", "then": "submit"})
+    assert saved.status_code == 303
+    session.expire_all()
+    assert session.get(Case, case_id).supports == []  # the draft is not live
+    staff(app, client, "publisher@example.jp", publisher=True)
+    assert submit(client, f"/staff/cases/{case_id}/history", {"decision": "approve"},
+                  action=f"/staff/cases/{case_id}/review").status_code == 303
+    session.expire_all()
+    case = session.get(Case, case_id)
+    assert case.title == "町工場の設備更新と省力化" and [s.id for s in case.supports] == [measure, other]
+    assert case.tag_values("prefecture") == ["27"] and case.year == 2025
+    assert "町工場の設備更新と省力化" in text(client.get(f"/supports/{measure}"))  # この制度を使った事例

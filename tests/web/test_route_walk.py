@@ -91,8 +91,8 @@ CAPABILITY_SHOWS = {"joining.join": {"A の商号", "A の招待したメール"
 STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_clients.index", "staff_clients.new",
               "staff_clients.edit", "staff_clients.set_active",
               "editorial.home", "editorial.support_list", "editorial.article_list", "editorial.support_edit",
-              "editorial.article_new", "editorial.article_edit",
-              *(f"editorial.{kind}_{action}" for kind in ("support", "article")
+              "editorial.article_new", "editorial.article_edit", "editorial.case_list", "editorial.case_edit",
+              *(f"editorial.{kind}_{action}" for kind in ("support", "article", "case")
                 for action in ("history", "diff", "submit", "review", "publish", "revert"))}
 
 #: Only 支援者: every other account gets 403.
