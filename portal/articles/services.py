@@ -74,3 +74,48 @@ def articles_about(session: Session, support_id: int) -> list[Article]:
 def newest(session: Session, limit: int = FEED_SIZE) -> list[Article]:
     return list(session.scalars(select(Article).where(Article.published_at.is_not(None))
                                 .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit)))
+
+
+#: Which category of article helps with each weak ロカベン indicator (portal.recommend.locaben.REMEDIES).
+INDICATOR_CATEGORIES = {"equity_ratio": "finance", "working_capital_months": "finance", "ebitda_debt_ratio": "finance",
+                        "operating_margin": "dx", "labor_productivity": "dx", "sales_growth": "sales"}
+
+
+@dataclass
+class ArticleSuggestion:
+    article: Article
+    reason: str
+
+
+def suggestions(session: Session, support_titles: dict[int, str], weak: list[tuple[str, str]],
+                limit: int = 4) -> list[ArticleSuggestion]:
+    """おすすめ's articles: those that name the recommended measures (most named first), then those
+    of the categories that address the business's weak ロカベン indicators (`weak`: key, name)."""
+    found: dict[int, ArticleSuggestion] = {}
+    if support_titles:
+        rows = session.execute(select(article_supports.c.article_id, article_supports.c.support_id)
+                               .join(Article, Article.id == article_supports.c.article_id)
+                               .where(article_supports.c.support_id.in_(support_titles), Article.published_at.is_not(None))
+                               ).all()
+        named: dict[int, list[int]] = {}
+        for article_id, support_id in rows:
+            named.setdefault(article_id, []).append(support_id)
+        order = list(support_titles)
+        ranked = sorted(named, key=lambda a: (-len(named[a]), min(order.index(s) for s in named[a]), -a))[:limit]
+        articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ranked))
+                                                     .options(lazyload(Article.supports)))}
+        for article_id in ranked:
+            first = min(named[article_id], key=order.index)
+            found[article_id] = ArticleSuggestion(articles[article_id], f"おすすめの制度「{support_titles[first]}」を紹介しています")
+    categories = {}
+    for key, name in weak:
+        category = INDICATOR_CATEGORIES.get(key)
+        if category and category not in categories:
+            categories[category] = name
+    if categories and len(found) < limit:
+        for article in session.scalars(select(Article).where(Article.category.in_(categories),
+                                                             Article.published_at.is_not(None), Article.id.not_in(found or [0]))
+                                       .order_by(Article.published_at.desc()).limit(limit - len(found))
+                                       .options(lazyload(Article.supports))):
+            found[article.id] = ArticleSuggestion(article, f"ロカベンの「{categories[article.category]}」に役立つ記事です")
+    return list(found.values())[:limit]

@@ -152,3 +152,20 @@ def test_scheduled_unpublish_takes_an_article_down(app, session, content, clock)
     assert run_scheduled(session) == {"published": 0, "unpublished": 1}
     session.commit()
     assert session.get(Article, content["kyoto"]).published_at is None
+
+
+def test_recommend_offers_articles_naming_the_recommended_measures_then_for_weak_indicators(app, session, content):
+    from portal.articles.services import suggestions
+
+    found = suggestions(session, {content["measure"]: "京都府中小企業設備補助金"}, [("equity_ratio", "自己資本比率が低め")])
+    assert [(s.article.id, s.reason) for s in found] == [
+        (content["kyoto"], "おすすめの制度「京都府中小企業設備補助金」を紹介しています"),
+        (content["tokyo"], "ロカベンの「自己資本比率が低め」に役立つ記事です")]
+    assert suggestions(session, {}, []) == []
+    assert all(s.article.id != content["draft"] for s in suggestions(session, {content["measure"]: "x"}, []))
+
+
+def test_recommend_page_still_answers_for_a_visitor(client, content):
+    page = client.get("/recommend/")
+    assert page.status_code == 200
+    assert client.get("/recommend/", headers={"HX-Request": "true"}).status_code == 200
