@@ -105,6 +105,8 @@ def configure_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.agencies.views import bp as agencies
     from portal.experts import register as register_experts
+    from portal.articles.views import bp as articles
+    from portal.editorial.views import bp as editorial
     from portal.api.views import bp as api
     from portal.gbizid import register as register_gbizid
     from portal.health import init_health
@@ -128,7 +130,9 @@ def configure_blueprints(app: Flask) -> None:
                       locaben,  # 経営カルテ (ローカルベンチマーク): the screen, saved reports, sharing
                       news,  # お知らせ, its feeds and the 職員's editor
                       notify,  # inbox, 通知の設定, push subscriptions, unsubscribe, calendar feed
-                      agencies):  # 支援機関を探す: the public directory of 認定支援機関
+                      agencies,  # 支援機関を探す: the public directory of 認定支援機関
+                      editorial,  # /staff/: the 職員 home, editing with history and review
+                      articles):  # 経営お役立ちコンテンツ: articles, their search and feed
         app.register_blueprint(blueprint)
     register_oauth(app)  # the once-only API: authorization server, /api/v1/me, consents, 職員's site register
     register_gbizid(app)  # GビズID log-in, linking, and the local stand-in provider (GBIZID_STANDIN)
@@ -144,9 +148,11 @@ def configure_blueprints(app: Flask) -> None:
     add_nav_item(app, "mypage.index", "マイページ", 40, requires_login=True)
     add_nav_item(app, "locaben.index", "経営カルテ", 45, roles=("business",))
     add_nav_item(app, "news.index", "お知らせ", 50)
+    add_nav_item(app, "articles.index", "経営お役立ち", 52)
     add_nav_item(app, "agency.businesses", "連携している事業者", 60, roles=("supporter",))
     add_nav_item(app, "locaben.shared_list", "共有された経営カルテ", 61, roles=("supporter",))
     add_nav_item(app, "expert_inbox.index", "専門家派遣依頼", 62, roles=("supporter",))
+    add_nav_item(app, "editorial.home", "職員のページ", 69, roles=("staff",))
     add_nav_item(app, "news.manage", "お知らせの管理", 70, roles=("staff",))
     add_nav_item(app, "staff_clients.index", "申請サイトの登録", 71, roles=("staff",))
 

@@ -97,6 +97,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(worker_command)  # `portal worker`: runs the queued jobs (and the scheduler)
     app.cli.add_command(jobs_group)  # `portal jobs status|sweep`
+    from portal.editorial.cli import staff_group
+
+    app.cli.add_command(staff_group)  # `portal staff role EMAIL editor|publisher`
     add_plugin_commands(app)
 
 

@@ -13,20 +13,26 @@ DEMO_ACCOUNTS = (
     ("demo@example.jp", "business", "デモ事業者（株式会社みらい工房）"),
     ("shien@example.jp", "supporter", "デモ支援者（みらい経営支援センター）"),
     ("staff@example.jp", "staff", "デモ職員（ポータル運営事務局）"),
+    ("publisher@example.jp", "staff", "デモ公開者（ポータル運営事務局）"),
 )
+#: 職員 whose editorial role is 公開者 (approve, publish); other 職員 are 編集者.
+DEMO_PUBLISHERS = ("publisher@example.jp",)
 
 
 def seed_accounts(session: Session) -> list[str]:
     created = []
     for email, role, name in DEMO_ACCOUNTS:
         if find_user(session, email) is None:
-            create_user(session, email, DEMO_PASSWORD, Role(role), display_name=name, confirmed=True)
+            user = create_user(session, email, DEMO_PASSWORD, Role(role), display_name=name, confirmed=True)
+            if email in DEMO_PUBLISHERS:
+                user.editor_role = "publisher"
             created.append(email)
     session.commit()
     lines = ["デモ用アカウント（パスワードを変更していなければ、次の内容でログインできます）:"]
     for email, role, _name in DEMO_ACCOUNTS:
         mark = "（今回作成）" if email in created else ""
-        lines.append(f"  {Role(role).label}: {email} / {DEMO_PASSWORD} {mark}".rstrip())
+        label = "職員（公開者）" if email in DEMO_PUBLISHERS else Role(role).label
+        lines.append(f"  {label}: {email} / {DEMO_PASSWORD} {mark}".rstrip())
     return lines
 
 
@@ -44,6 +50,7 @@ def ensure_search_index(session: Session) -> list[str]:
 
 
 def seed_demo(session: Session) -> list[str]:
+    from portal.articles.demo import load_demo_articles
     from portal.content.importers.demo import load_demo
     from portal.oauth.demo import seed_preprint_client
     from portal.demo.business import seed_demo_business
@@ -52,5 +59,6 @@ def seed_demo(session: Session) -> list[str]:
     from portal.recommend.demo import seed_demo_events
 
     return [*ensure_search_index(session), *load_demo(session), *seed_accounts(session), *load_demo_news(session),
+            *load_demo_articles(session),
             *seed_demo_business(session), *seed_demo_expert_requests(session), *seed_demo_events(session),
             *seed_preprint_client(session)]

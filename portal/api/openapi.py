@@ -163,6 +163,20 @@ ME_PATHS = {
 ME_SCHEMAS = {"SourcedValue": SOURCED_VALUE, "SourcedRecord": SOURCED_RECORD, "OnceOnlyError": ONCE_ONLY_ERROR}
 
 
+ARTICLE_CATEGORIES = ["basics", "finance", "succession", "dx", "people", "tax", "sales", "disaster"]
+ARTICLE_PARAMS = [
+    _param("q", {"type": "string", "maxLength": 200}, "キーワード（支援制度ナビと同じ日本語の検索）"),
+    _param("category", {"type": "string", "enum": ARTICLE_CATEGORIES}, "カテゴリ"),
+    _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "ページ（1ページ20件）"),
+]
+ARTICLE_SUMMARY = {"type": "object", "required": ["id", "title", "summary", "category", "category_label", "url",
+                                                  "published_at", "updated_at"], "properties": {
+    "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
+    "category": {"type": "string", "enum": ARTICLE_CATEGORIES}, "category_label": {"type": "string"},
+    "url": {"type": "string", "format": "uri"}, "published_at": {"type": "string", "format": "date-time"},
+    "updated_at": {"type": "string", "format": "date-time", "description": "重要な変更で改まる更新日"}}}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -185,6 +199,14 @@ def openapi_document() -> dict[str, Any]:
             "/cases/{id}": {"get": {"operationId": "getCase", "summary": "事例の詳細", "parameters": [ID_PARAM],
                                     "responses": {"200": _ok("#/components/schemas/CaseDetail", "事例"),
                                                   "404": NOT_FOUND}}},
+            "/articles": {"get": {"operationId": "listArticles", "summary": "経営お役立ちコンテンツ（記事）の検索",
+                                  "parameters": ARTICLE_PARAMS,
+                                  "responses": {"200": _ok("#/components/schemas/ArticleList", "検索結果"),
+                                                "400": BAD_REQUEST}}},
+            "/articles/{id}": {"get": {"operationId": "getArticle", "summary": "記事の詳細（紹介した制度と公募状況つき）",
+                                       "parameters": [ID_PARAM],
+                                       "responses": {"200": _ok("#/components/schemas/ArticleDetail", "記事"),
+                                                     "404": NOT_FOUND}}},
             "/benchmark": locaben_openapi.PATH,
             **ME_PATHS,
             "/openapi.json": {"get": {"operationId": "getOpenApi", "summary": "このAPIの説明",
@@ -196,6 +218,18 @@ def openapi_document() -> dict[str, Any]:
             "Error": ERROR,
             **locaben_openapi.SCHEMAS,
             "FacetValue": FACET_VALUE,
+            "ArticleSummary": ARTICLE_SUMMARY,
+            "ArticleDetail": {"allOf": [{"$ref": "#/components/schemas/ArticleSummary"}, {
+                "type": "object", "required": ["body_html", "supports"], "properties": {
+                    "body_html": {"type": "string", "description": "サニタイズ済みのHTML"},
+                    "supports": {"type": "array", "items": {"type": "object", "required": ["id", "title", "status", "url"],
+                                                            "properties": {"id": {"type": "integer"},
+                                                                           "title": {"type": "string"},
+                                                                           "status": {"type": "string"},
+                                                                           "url": {"type": "string", "format": "uri"}}}}}}]},
+            "ArticleList": {"type": "object", "required": ["total", "page", "per_page", "items"], "properties": {
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}}}},
             "SupportSummary": SUPPORT_SUMMARY,
             "SupportDetail": {"allOf": [{"$ref": "#/components/schemas/SupportSummary"}, {
                 "type": "object", "required": ["case_ids", "related"], "properties": {

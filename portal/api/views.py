@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy import select
 
 from portal.api import serializers
@@ -83,3 +83,53 @@ def openapi():
     document = openapi_document()
     document["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
     return jsonify(document)
+
+
+# --- 経営お役立ちコンテンツ --------------------------------------------------------------------
+
+def _article_json(article, day, detail: bool = False) -> dict:
+    from portal.content.markup import render_markdown
+    from portal.content.status import status_of
+
+    data = {"id": article.id, "title": article.title, "summary": article.summary, "category": article.category,
+            "category_label": article.category_label,
+            "url": url_for("articles.detail", article_id=article.id, _external=True),
+            "published_at": article.published_at.isoformat(), "updated_at": article.updated_at.isoformat()}
+    if detail:
+        data["body_html"] = str(render_markdown(article.body))
+        data["supports"] = [{"id": s.id, "title": s.title, "status": status_of(s, day).api_code,
+                             "url": url_for("navi.support_detail", support_id=s.id, _external=True)}
+                            for s in article.supports]
+    return data
+
+
+@bp.get("/articles")
+def articles():
+    from portal.articles import services as article_services
+    from portal.navi.params import InvalidParameter
+
+    q = request.args.get("q", "")
+    if len(q) > 200:
+        raise InvalidParameter("q は200文字以内で指定してください。", "q")
+    raw_category = request.args.get("category") or None
+    category = article_services.parse_category(raw_category)
+    if raw_category and category is None:
+        raise InvalidParameter("category の値が正しくありません。", "category")
+    raw_page = request.args.get("page", "1")
+    if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= 1000):
+        raise InvalidParameter("page は1から1000までの整数で指定してください。", "page")
+    page = int(raw_page)
+    results = article_services.search(get_session(), q, category, page)
+    day = today()
+    return jsonify({"total": results.total, "page": page, "per_page": article_services.PAGE_SIZE,
+                    "items": [_article_json(a, day) for a in results.items]})
+
+
+@bp.get("/articles/<int:article_id>")
+def article(article_id: int):
+    from portal.models import Article
+
+    item = get_session().get(Article, article_id)
+    if item is None or not item.is_published:
+        raise NotFound("指定された記事は見つかりません。", "id")
+    return jsonify(_article_json(item, today(), detail=True))

@@ -38,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from portal.content.versions import bump_version
-from portal.models import Case, ContentState, SearchChange, Support
+from portal.models import Article, Case, ContentState, SearchChange, Support
 from portal.search import Stamp, TextIndex, open_index
 from portal.search.analysis import ANALYSIS_VERSION
 
@@ -75,6 +75,15 @@ def case_document(case: Case) -> dict:
     }
 
 
+def article_document(article) -> dict:
+    return {
+        "id": str(article.id),
+        "title": article.title,
+        "keywords": [*article.keywords, article.category_label],
+        "body": " ".join(plain(part) for part in (article.summary, article.body)),
+    }
+
+
 @dataclass(frozen=True)
 class SearchKind:
     model: Any
@@ -86,6 +95,7 @@ KINDS: dict[str, SearchKind] = {
     "supports": SearchKind(Support, support_document, (lazyload(Support.tags),)),
     "cases": SearchKind(Case, case_document, (
         lazyload(Case.tags), selectinload(Case.supports).load_only(Support.id, Support.title).lazyload(Support.tags))),
+    "articles": SearchKind(Article, article_document, (lazyload(Article.supports),)),
 }
 
 

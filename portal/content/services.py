@@ -98,6 +98,11 @@ def _write_support(session: Session, record: SupportRecord, existing: Support | 
         support.updated_at = record.updated_at or support.created_at
         session.add(support)
         return support, "created"
+    from portal.editorial import services as editorial
+
+    if editorial.has_editor_history(session, "support", existing.id):
+        # 職員 have edited this measure: the source's update waits for review as a proposed revision.
+        return _propose_support(session, existing, record, names, values)
     changed = _apply(existing, record, names, values)
     wanted = _tag_set(record.tags)
     if {(t.kind, t.value) for t in existing.tags} != wanted:
@@ -107,6 +112,25 @@ def _write_support(session: Session, record: SupportRecord, existing: Support | 
         existing.updated_at = record.updated_at or clock.now()
         existing.imported_at = clock.now()
         return existing, "updated"
+    return existing, "unchanged"
+
+
+def _propose_support(session: Session, existing: Support, record: SupportRecord, names, values) -> tuple[Support, str]:
+    from portal.editorial import services as editorial
+    from portal.editorial.snapshots import support_snapshot
+
+    live = support_snapshot(existing)
+    probe = Support(source=existing.source, source_id=existing.source_id)
+    _apply(probe, record, names, values)
+    probe.tags = [SupportTag(kind=k, value=v) for k, v in sorted(_tag_set(record.tags))]
+    proposed = support_snapshot(probe)
+    session.expunge(probe) if probe in session else None
+    # Only a change at the source is proposed: what it sent last time is the newest revision that
+    # came from an import (the baseline taken before the first edit, or an earlier proposal).
+    last_import = editorial.latest_from_import(session, "support", existing.id)
+    if proposed == live or (last_import is not None and last_import.data == proposed):
+        return existing, "unchanged"
+    editorial.propose(session, "support", existing, proposed, note=f"{record.source} からの更新（取り込み）")
     return existing, "unchanged"
 
 

@@ -38,6 +38,7 @@ TASK_MODULES = (
     "portal.content.jobs",  # the search index rebuilt from the database (for imports to ask for)
     "portal.jobs.housekeeping",  # finished jobs (slot purge)
     "portal.experts.jobs",  # 専門家派遣依頼: reminders, 期限切れ (slot reminders)
+    "portal.editorial.jobs",  # scheduled publish and unpublish (slot publishing)
 )
 
 __all__ = ["SLOTS", "TASK_MODULES", "UnknownTask", "enqueue", "init_app", "inline", "load_tasks", "periodic", "queue_health",

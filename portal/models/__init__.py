@@ -10,6 +10,7 @@ from portal.models.case import Case, CaseTag, case_supports
 from portal.models.connection import (Connection, ConnectionState, Decision, ProposedChange, SyncOutcome,
                                       SyncRun)
 from portal.models.content_state import ContentState
+from portal.models.editorial import Article, ArticleCategory, Revision, RevisionState, article_supports
 from portal.models.event import Event
 from portal.models.expert_request import (ExpertRequest, ExpertRequestRead, ExpertRequestReminder,
                                           ExpertRequestTransition, RequestFormat, RequestState)
@@ -45,3 +46,4 @@ __all__ += ["BusinessInvitation"]
 __all__ += ["LimitCounter", "LoginSession", "LoginThrottle"]
 __all__ += ["ExpertRequest", "ExpertRequestRead", "ExpertRequestReminder", "ExpertRequestTransition", "RequestFormat",
             "RequestState"]
+__all__ += ["Article", "ArticleCategory", "Revision", "RevisionState", "article_supports"]

@@ -40,6 +40,8 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 職員 only: "editor" (編集者: edit, submit; the default) or "publisher" (公開者: approve, publish).
+    editor_role: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def is_active(self) -> bool:  # flask-login: a disabled account cannot log in
@@ -48,6 +50,14 @@ class User(UserMixin, Base):
     @property
     def is_staff(self) -> bool:
         return self.role is Role.STAFF
+
+    @property
+    def is_publisher(self) -> bool:
+        return self.is_staff and self.editor_role == "publisher"
+
+    @property
+    def editor_role_label(self) -> str:
+        return "公開者" if self.editor_role == "publisher" else "編集者"
 
     @property
     def name_for_display(self) -> str:

@@ -18,6 +18,7 @@ from portal.clock import today
 from portal.content.markup import render_body
 from portal.content.services import recent_content_version, resolve_related
 from portal.content.status import status_of
+from portal.articles.services import articles_about
 from portal.db import get_session
 from portal.errors import NotFound
 from portal.htmx import render, wants_fragment
@@ -93,7 +94,8 @@ def support_detail(support_id: int):
     saved = saved_ids(session, current_user) if current_user.is_authenticated else set()
     return render("navi/support.html", support=support, status=status_of(support, today()),
                   related=resolve_related(session, support.related_refs), cases=cases,
-                  render_body=render_body, taxonomy=taxonomy, saved=saved)
+                  render_body=render_body, taxonomy=taxonomy, saved=saved,
+                  articles=articles_about(session, support_id))
 
 
 @bp.get("/cases")

@@ -40,7 +40,14 @@ def _personal(limit: int) -> services.Personal:
 
 @bp.get("/recommend/")
 def index():
-    return render("recommend/index.html", block="panel", place="page", result=_personal(PANEL_SIZE["page"]),
+    result = _personal(PANEL_SIZE["page"])
+    if wants_fragment():
+        return render("recommend/index.html", block="panel", place="page", result=result, **_helpers())
+    from portal.articles.services import suggestions
+
+    titles = {r.item[1]: r.row.title for r in result.items if r.item[0] == "support" and r.row is not None}
+    weak = [(w.key, w.name) for w in result.advice.weak] if result.advice is not None else []
+    return render("recommend/index.html", place="page", result=result, articles=suggestions(get_session(), titles, weak),
                   **_helpers())
 
 

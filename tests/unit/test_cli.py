@@ -60,7 +60,7 @@ def test_seed_creates_demo_accounts_once_and_prints_their_login(app):
     assert "demo@example.jp" in first.output and "（今回作成）" in first.output
     assert "（今回作成）" not in second.output
     with app.app_context():
-        assert get_session().scalar(select(func.count(User.id))) == 3
+        assert get_session().scalar(select(func.count(User.id))) == 4  # with the demo 公開者
 
 
 def test_db_upgrade_command(app):

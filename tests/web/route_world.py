@@ -91,6 +91,8 @@ class World:
     news_draft: int
     throwaway: User  # an account with no data, whose e-mail tokens the walker may spend
     connectors: tuple[str, ...]
+    article_published: int = 0
+    article_draft: int = 0
 
     def csrf(self, actor: str) -> str:
         return csrf_from(text(self.clients[actor].get("/account/login" if actor == "anonymous" else "/account/")))
@@ -185,8 +187,15 @@ def build_world(app, session) -> World:
 
     with app.app_context():
         names = tuple(sorted(connectors()))
+    from portal.models import Article, Support
+
+    article = Article(category="basics", title="歩き回りの記事", body="本文", published_at=clock.now(),
+                      supports=[session.get(Support, support)])
+    article_draft = Article(category="finance", title="歩き回りの下書き記事", body="まだ秘密")
+    session.add_all([article, article_draft])
+    session.commit()
     return World(app, session, clients, a, b, support, case, site.pk, site.client_id, published.id, draft.id,
-                 throwaway, names)
+                 throwaway, names, article.id, article_draft.id)
 
 
 def _expert_request(session, owner: Owner, agency) -> int:

@@ -104,7 +104,7 @@ ANONYMOUS_PAGES = {
     "/": 7,
     "/supports?q=補助金": 1,  # the navi region comes from its cache; only the content version is checked
     "/cases?q=設備": 1,
-    "support": 6,
+    "support": 7,  # + 「この制度に関する記事」
     "case": 3,
     "/news/": 2,
     "news": 1,
@@ -116,12 +116,19 @@ ANONYMOUS_PAGES = {
     "/agencies?q=支援&kind=tax_accountant": 1,
     "agencies region": 1,
     "agency": 1,
+    "/articles/": 6,
+    "/articles/?q=補助金": 7,
+    "article": 5,
+    "/api/v1/articles?q=補助金": 7,
+    "api article": 5,
 }
 SUPPORTER_PAGES = {"/agency/businesses": 4, "/benchmark/shared/": 4, "/": 9,
                    "/agency/expert-requests/?tab=accepted": 5,
                    "agency expert request": 14}  # …, colleagues, the consented sections (one query each), the read
 STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9, "/staff/expert-requests/": 4,
-               "staff expert request": 6}  # user, badge, the request, its business, its agency, the timeline
+               "staff expert request": 6,  # user, badge, the request, its business, its agency, the timeline
+               "/staff/": 7, "/staff/supports": 5,
+               "/staff/articles": 5, "support history": 7, "support diff": 7, "support edit": 7, "article edit": 9}
 
 
 @dataclass
@@ -134,6 +141,7 @@ class World:
     supports: list[int] = field(default_factory=list)
     cases: list[int] = field(default_factory=list)
     news: list[int] = field(default_factory=list)
+    articles: list[int] = field(default_factory=list)
     owner: User | None = None
     business: object = None
     web: object = None
@@ -166,6 +174,30 @@ class World:
             item = save_item(self.session, author, NewsDraft(title=f"お知らせ{next(self.names)}", category="notice",
                                                              summary="概要", body="本文です。", publish=True))
             self.news.append(item.id)
+        self.session.commit()
+
+    def add_articles(self, supports: list[int]) -> None:
+        """8 articles naming 3 measures each, and 2 edits of a measure and of an article (revisions)."""
+        from portal.editorial import services as editorial
+        from portal.editorial.snapshots import support_snapshot
+        from portal.models import Article, Support
+
+        author = self.session.scalar(select(User).where(User.role == Role.STAFF))
+        for i in range(8):
+            article = Article(category=["basics", "finance"][i % 2], title=f"補助金の記事{next(self.names)}", summary="概要",
+                              body="補助金の申請の流れ。", published_at=clock.now(), author_id=author.id,
+                              supports=[self.session.get(Support, s) for s in supports[i % 3:][:3]])
+            self.session.add(article)
+            self.session.flush()
+            self.articles.append(article.id)
+        editorial.record_changes(self.session, "articles", self.articles)
+        first = self.session.get(Support, self.supports[0])
+        for n in range(2):
+            data = {**support_snapshot(first), "summary": f"書き直し{next(self.names)}"}
+            editorial.save_draft(self.session, author, "support", first, data, note=f"修正{n}")
+            art = self.session.get(Article, self.articles[0])
+            editorial.save_draft(self.session, author, "article", art, {**editorial.snapshots.article_snapshot(art),
+                                                                         "title": f"直した記事{next(self.names)}"})
         self.session.commit()
 
     def browse(self, supports: list[int], cases: list[int]) -> None:
@@ -286,6 +318,7 @@ class World:
             self.register_business()
         supports, cases = self.add_catalog()
         self.add_news()
+        self.add_articles(supports)
         self.browse(supports, cases)
         self.add_business_data(supports, cases)
         self.add_agency_businesses()
@@ -310,6 +343,12 @@ class World:
             "report": (f"/benchmark/reports/{first_report}", {}),
             "datasheet": (f"/supports/{support}/datasheet", {}),
             "news": (f"/news/{self.news[0]}", {}),
+            "article": (f"/articles/{self.articles[0]}", {}),
+            "api article": (f"/api/v1/articles/{self.articles[0]}", {}),
+            "support history": (f"/staff/supports/{support}/history", {}),
+            "support diff": (f"/staff/supports/{support}/diff", {}),
+            "support edit": (f"/staff/supports/{support}/edit", {}),
+            "article edit": (f"/staff/articles/{self.articles[0]}/edit", {}),
             "/recommend/panel?place=top": ("/recommend/panel?place=top", {"headers": HX}),
             "/recommend/panel?place=mypage": ("/recommend/panel?place=mypage", {"headers": HX}),
             "similar support": (f"/recommend/similar/support/{support}", {"headers": HX}),

@@ -68,6 +68,8 @@ PUBLIC = {
     "gbizid_standin.authorize": "開発用GビズIDの利用者選択", "gbizid_standin.token": "開発用GビズIDのトークン",
     "gbizid_standin.userinfo": "開発用GビズIDのUserInfo（アクセストークンで守る）",
     "joining.guide": "会社のメンバーの追加のしかた（説明だけ）",
+    "articles.index": "経営お役立ちコンテンツ（公開済みの記事だけ）", "articles.detail": "公開済みの記事（下書きは404）",
+    "articles.atom": "記事のAtomフィード", "api.articles": "公開API", "api.article": "公開API（下書きは404）",
 }
 
 #: Links sent by mail or pasted into a calendar program: the secret in the URL is the authorization,
@@ -92,8 +94,12 @@ STAFF_SHOWS = {"staff_experts.index": {"A の商号"}, "staff_experts.export": {
 
 #: Only 職員 (the staff role): every other account gets 403.
 STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_clients.index", "staff_clients.new",
-              "staff_clients.edit", "staff_clients.set_active", "staff_experts.index", "staff_experts.export",
-              "staff_experts.detail"}
+               "staff_clients.edit", "staff_clients.set_active", "staff_experts.index", "staff_experts.export",
+               "staff_experts.detail",
+               "editorial.home", "editorial.support_list", "editorial.article_list", "editorial.support_edit",
+               "editorial.article_new", "editorial.article_edit", "editorial.case_list", "editorial.case_edit",
+               *(f"editorial.{kind}_{action}" for kind in ("support", "article", "case")
+                 for action in ("history", "diff", "submit", "review", "publish", "revert"))}
 
 #: Only 支援者: every other account gets 403.
 SUPPORTER_ONLY = {"agency.businesses", "expert_inbox.index", "expert_inbox.new", "expert_inbox.create"}
@@ -152,6 +158,8 @@ def _values(world: World, endpoint: str, name: str, rule) -> list[tuple[object, 
         return [(_token(world, endpoint), None), ("x" * 43, None)]
     if name == "item_id" and endpoint.startswith("news."):
         return [(world.news_published, None), (world.news_draft, None)]
+    if name == "article_id":
+        return [(world.article_published, None), (world.article_draft, None)]
     if name == "kind":
         return [(kind, None) for kind in sorted(rule._converters["kind"].items)]
     if name == "member_id":  # a colleague of A: removed by one route, made 管理者 by the other

@@ -1,0 +1,273 @@
+"""`/staff/`: the 職員 home and the editing, history and review screens of measures and articles.
+
+Every route here is for 職員 only (the log-in page for visitors, 403 for other accounts); approving,
+returning and publishing also need the 公開者 role (403 for a 編集者).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import clock
+from portal.content.markup import render_body, render_markdown
+from portal.db import get_session
+from portal.editorial import services
+from portal.editorial.forms import TAG_CHOICES, ArticleForm, CaseForm, SupportForm
+from portal.errors import Conflict
+from portal.forms import attach
+from portal.htmx import redirect_after_post, render
+from portal.models import Article, ArticleCategory, Case, Support
+from portal.staff import refuse_unless_staff
+from portal.ui import JST
+
+bp = Blueprint("editorial", __name__, url_prefix="/staff")
+bp.before_request(refuse_unless_staff)
+
+STAFF_TOOLS = (("editorial.support_list", "支援制度の編集"), ("editorial.case_list", "事例の編集"), ("editorial.article_list", "記事（経営お役立ちコンテンツ）の編集"),
+               ("news.manage", "お知らせの編集"), ("staff_clients.index", "申請サイト（ワンスオンリーAPI）の登録"),
+               ("staff_experts.index", "専門家派遣依頼の一覧と実績"))
+
+
+@bp.get("/")
+def home():
+    session = get_session()
+    waiting, mine, planned = (services.waiting_for_review(session), services.drafts_of(session, current_user),
+                              services.scheduled(session))
+    return render("staff/home.html", waiting=waiting, mine=mine, planned=planned, tools=STAFF_TOOLS,
+                  titles=services.titles(session, [*waiting, *mine, *planned]))
+
+
+@bp.get("/supports")
+def support_list():
+    session = get_session()
+    q = (request.args.get("q") or "").strip()[:100]
+    statement = select(Support.id, Support.title, Support.updated_at).order_by(Support.id.desc()).limit(50)
+    if q:
+        statement = statement.where(Support.title.contains(q, autoescape=True))
+    return render("staff/list.html", kind="support", rows=session.execute(statement).all(), q=q)
+
+
+@bp.get("/cases")
+def case_list():
+    session = get_session()
+    q = (request.args.get("q") or "").strip()[:100]
+    statement = select(Case.id, Case.title, Case.updated_at).order_by(Case.id.desc()).limit(50)
+    if q:
+        statement = statement.where(Case.title.contains(q, autoescape=True))
+    return render("staff/list.html", kind="case", rows=session.execute(statement).all(), q=q)
+
+
+@bp.get("/articles")
+def article_list():
+    session = get_session()
+    rows = session.execute(select(Article.id, Article.title, Article.updated_at, Article.published_at)
+                           .order_by(Article.id.desc()).limit(200)).all()
+    return render("staff/list.html", kind="article", rows=rows, q="")
+
+
+def _parse_local(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=JST) if parsed.tzinfo is None else parsed
+
+
+def _support_choices(session) -> tuple[list[tuple[str, str]], set[int]]:
+    rows = session.execute(select(Support.id, Support.title).order_by(Support.title)).all()
+    return [(str(i), t) for i, t in rows], {i for i, _t in rows}
+
+
+def _edit_page(kind: str, obj, form, *, preview=None, status: int = 200, rev=None):
+    locked = rev is not None and rev.state in services.LOCKING
+    template = f"staff/edit_{kind}.html"
+    return render(template, http_status=status, form=form, obj=obj, kind=kind, latest=rev, locked=locked,
+                  preview=preview, tag_fields=[(f"tag_{k}", label) for k, (label, _c) in TAG_CHOICES.items()])
+
+
+def _save(kind: str, obj, form, data: dict, problems: dict, preview_markup, latest=None):
+    """Shared by both kinds: a preview, or a new revision; errors keep what was typed."""
+    session = get_session()
+    if form.csrf_token.errors:
+        return _edit_page(kind, obj, form, status=400, rev=latest)
+    if problems:
+        attach(form, problems)
+        return _edit_page(kind, obj, form, status=422, rev=latest)
+    if request.form.get("action") == "preview":
+        return _edit_page(kind, obj, form, preview=preview_markup, rev=latest)
+    try:
+        rev = services.save_draft(session, current_user, kind, obj, data, note=form.note.data or "",
+                                  major=bool(form.major.data))
+    except Conflict as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _edit_page(kind, obj, form, status=409, rev=latest)
+    if request.form.get("then") == "submit":
+        services.submit(session, current_user, kind, obj)
+    session.commit()
+    flash(f"「{obj.title}」の第{rev.number}版を下書きとして保存しました" + ("。確認に出しました。" if request.form.get("then") == "submit" else "。"),
+          "success")
+    return redirect_after_post(f"editorial.{kind}_history", **{f"{kind}_id": obj.id})
+
+
+@bp.route("/supports/<int:support_id>/edit", methods=["GET", "POST"])
+def support_edit(support_id: int):
+    session = get_session()
+    support = services.get_object(session, "support", support_id)
+    form = SupportForm()
+    latest, base = services.working(session, "support", support)
+    if request.method != "POST":
+        form.fill(base)
+        return _edit_page("support", support, form, rev=latest)
+    form.validate_on_submit()
+    data, problems = form.to_data(base)
+    return _save("support", support, form, data, problems, render_body(data["body"], data.get("body_format") or "markdown"),
+                 latest)
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def case_edit(case_id: int):
+    session = get_session()
+    case = services.get_object(session, "case", case_id)
+    form = CaseForm()
+    form.supports.choices, known = _support_choices(session)
+    latest, base = services.working(session, "case", case)
+    if request.method != "POST":
+        form.fill(base)
+        return _edit_page("case", case, form, rev=latest)
+    form.validate_on_submit()
+    data, problems = form.to_data(base, known)
+    return _save("case", case, form, data, problems, None, latest)
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+def article_new():
+    session = get_session()
+    form = ArticleForm()
+    form.supports.choices, known = _support_choices(session)
+    if request.method != "POST":
+        return _edit_page("article", None, form)
+    form.validate_on_submit()
+    data, problems = form.to_data({}, known)
+    if form.csrf_token.errors or problems or request.form.get("action") == "preview":
+        attach(form, problems)
+        return _edit_page("article", None, form, preview=render_markdown(data["body"]),
+                          status=400 if form.csrf_token.errors else 422 if problems else 200)
+    article = Article(author_id=current_user.id, title=data["title"], category=data["category"], created_at=clock.now())
+    session.add(article)
+    session.flush()
+    return _save("article", article, form, data, {}, None)
+
+
+@bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+def article_edit(article_id: int):
+    session = get_session()
+    article = services.get_object(session, "article", article_id)
+    form = ArticleForm()
+    form.supports.choices, known = _support_choices(session)
+    latest, base = services.working(session, "article", article)
+    if request.method != "POST":
+        form.fill(base)
+        return _edit_page("article", article, form, rev=latest)
+    form.validate_on_submit()
+    data, problems = form.to_data(base, known)
+    return _save("article", article, form, data, problems, render_markdown(data["body"]), latest)
+
+
+def _history(kind: str, object_id: int):
+    session = get_session()
+    obj = services.get_object(session, kind, object_id)
+    revisions = services.history(session, kind, object_id)
+    return render("staff/history.html", kind=kind, obj=obj, revisions=revisions,
+                  latest=revisions[0] if revisions else None, now_jst=clock.now_jst())
+
+
+def _diff(kind: str, object_id: int):
+    session = get_session()
+    obj = services.get_object(session, kind, object_id)
+    revisions = services.history(session, kind, object_id)
+    if not revisions:
+        flash("まだ履歴がありません。", "info")
+        return redirect_after_post(f"editorial.{kind}_history", **{f"{kind}_id": object_id})
+    new = services.revision_of(session, kind, object_id, request.args.get("b") or revisions[0].id)
+    old_arg = request.args.get("a")
+    if old_arg:
+        old = services.revision_of(session, kind, object_id, old_arg)
+        old_data, old_label = old.data, f"第{old.number}版"
+    else:
+        from portal.editorial.snapshots import snapshot
+
+        old_data, old_label = snapshot(session, kind, obj), "公開中の内容"
+    return render("staff/diff.html", kind=kind, obj=obj, changes=services.diff(old_data, new.data),
+                  old_label=old_label, new_label=f"第{new.number}版", revisions=revisions)
+
+
+def _action(kind: str, object_id: int, action: str):
+    session = get_session()
+    obj = services.get_object(session, kind, object_id)
+    target = url_for(f"editorial.{kind}_history", **{f"{kind}_id": object_id})
+    try:
+        if action == "submit":
+            services.submit(session, current_user, kind, obj)
+            message = "確認に出しました。公開者の承認を待ちます。"
+        elif action == "publish":
+            services.publish_now(session, current_user, kind, obj)
+            message = "確認を省いて公開しました。"
+        elif action == "revert":
+            rev = services.revision_of(session, kind, object_id, request.form.get("revision"))
+            new = services.revert(session, current_user, kind, obj, rev)
+            message = f"第{rev.number}版の内容を第{new.number}版（下書き）として保存しました。"
+        elif request.form.get("decision") == "return":
+            services.send_back(session, current_user, kind, obj, request.form.get("comment") or "")
+            message = "コメントをつけて差し戻しました。"
+        else:
+            publish_at = _parse_local(request.form.get("publish_at"))
+            rev = services.approve(session, current_user, kind, obj, request.form.get("comment") or "", publish_at)
+            message = ("承認しました。予約した日時に公開します。" if rev.state == "scheduled" else "承認して公開しました。")
+    except Conflict as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect_after_post_url(target)
+    session.commit()
+    flash(message, "success")
+    return redirect_after_post_url(target)
+
+
+def redirect_after_post_url(url: str):
+    from flask import redirect
+
+    return redirect(url, code=303)
+
+
+def _register(kind: str) -> None:
+    param = f"{kind}_id"
+    base = f"/{kind}s/<int:{param}>"
+
+    def history(**kw):
+        return _history(kind, kw[param])
+
+    def diff(**kw):
+        return _diff(kind, kw[param])
+
+    def make_action(action):
+        def view(**kw):
+            return _action(kind, kw[param], action)
+        return view
+
+    bp.add_url_rule(f"{base}/history", f"{kind}_history", history, methods=["GET"])
+    bp.add_url_rule(f"{base}/diff", f"{kind}_diff", diff, methods=["GET"])
+    for action in ("submit", "review", "publish", "revert"):
+        bp.add_url_rule(f"{base}/{action}", f"{kind}_{action}", make_action(action), methods=["POST"])
+
+
+_register("support")
+_register("article")
+_register("case")
+
+__all__ = ["bp", "ArticleCategory"]
