@@ -57,7 +57,9 @@ class OneStop:
 
 
 def _business_of_current_user(session) -> Business | None:
-    return store.business_for_user(session, current_user) if current_user.is_authenticated else None
+    from portal.eligibility import request_business  # one look-up per request, shared with the verdict
+
+    return request_business(session, current_user)
 
 
 def onestop_for(support: Support) -> OneStop:

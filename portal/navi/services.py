@@ -18,6 +18,7 @@ from portal import taxonomy
 from portal.content.freshness import current_index
 from portal.db import get_session
 from portal.models import Case, Support
+from portal.eligibility import Facts, fitting_mask
 from portal.navi.bits import any_of, mask_of, positions_of
 from portal.navi.catalog import Catalog, get_catalog
 from portal.navi.params import NaviQuery
@@ -51,6 +52,8 @@ class NaviResult:
     items: list
     facets: dict[str, list[FacetValue]]
     open_count: int = 0
+    # 自社が対象になりそうなもの: how many of the results with every other filter (None: no business)
+    eligible_count: int | None = None
     cacheable: bool = True  # False while the text index lags behind the catalog
 
     @property
@@ -72,7 +75,7 @@ def facet_names(kind: str, facet: str) -> list[tuple[str | int, str]]:
     raise KeyError(facet)
 
 
-def filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, int]:
+def filter_masks(catalog: Catalog, query: NaviQuery, today: date, facts: Facts | None = None) -> dict[str, int]:
     """One mask per active filter; AND them for the result, leave one out for its facet."""
     masks: dict[str, int] = {}
     for name in ("purpose", "stage", "service"):
@@ -93,6 +96,8 @@ def filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, i
         masks["open"] = catalog.day(today)[0]
     if query.employees is not None or query.capital is not None:
         masks["fit"] = catalog.fits(query.employees, query.capital)
+    if query.eligible and facts is not None and catalog.kind == "supports":
+        masks["eligible"] = fitting_mask(catalog, facts, today)
     return masks
 
 
@@ -137,10 +142,11 @@ def _ordered(catalog: Catalog, mask: int, query: NaviQuery, found: TextMatch | N
     return [p for p in catalog.by_updated if p in members]
 
 
-def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
+def search(session: Session, query: NaviQuery, today: date, facts: Facts | None = None) -> NaviResult:
+    """`facts` (the logged-in business's, see `portal.eligibility`) enable the `eligible` filter."""
     catalog = get_catalog(session, query.kind)
     text_mask, found = text_match(catalog, query, session)
-    masks = filter_masks(catalog, query, today)
+    masks = filter_masks(catalog, query, today, facts)
     result_mask = text_mask
     for mask in masks.values():
         result_mask &= mask
@@ -159,6 +165,13 @@ def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
             if name != "open":
                 base &= mask
         open_count = (base & catalog.day(today)[0]).bit_count()
+    eligible_count = None
+    if query.kind == "supports" and facts is not None:
+        base = text_mask
+        for name, mask in masks.items():
+            if name != "eligible":
+                base &= mask
+        eligible_count = (base & fitting_mask(catalog, facts, today)).bit_count()
     ordered = _ordered(catalog, result_mask, query, found, today)
     start = (query.page - 1) * query.per_page
     page_ids = [catalog.ids[p] for p in ordered[start:start + query.per_page]]
@@ -168,4 +181,4 @@ def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
         statement = select(model).where(model.id.in_(page_ids)).options(*LIST_COLUMNS[query.kind])
         rows = {row.id: row for row in session.scalars(statement)}
     return NaviResult(query=query, total=result_mask.bit_count(), items=[rows[i] for i in page_ids if i in rows],
-                      facets=facets, open_count=open_count, cacheable=found is None or found.current)
+                      facets=facets, open_count=open_count, eligible_count=eligible_count, cacheable=found is None or found.current)
