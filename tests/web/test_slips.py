@@ -85,3 +85,26 @@ def test_demo_subtitles_use_the_full_width_colon():
             if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]: ", item.get(key) or ""):
                 found.append(item.get(key))
     assert found == []
+
+
+def _nav(html: str) -> str:
+    start = html.index('aria-label="メインメニュー"')
+    return html[start:html.index("</nav>", start)]
+
+
+@pytest.mark.parametrize(("role", "mypage", "mylist"), [("business", True, True), ("supporter", False, True),
+                                                      ("staff", False, False)])
+def test_the_menu_offers_only_pages_that_lead_somewhere(client, session, role, mypage, mylist):
+    from portal.models import Role
+    from tests.business_factories import PASSWORD, make_account
+    from tests.web.test_accounts import login
+
+    user = make_account(session, role=Role(role))
+    login(client, email=user.email, password=PASSWORD)
+    nav = _nav(text(client.get("/")))
+    assert ('href="/mypage/"' in nav) is mypage
+    assert ('href="/mylist/"' in nav) is mylist
+    if role != "business":  # reached by its address, マイページ points to the screens of this role
+        page = text(client.get("/mypage/"))
+        assert "このアカウントでお使いいただける画面" in page
+        assert ('href="/agency/businesses"' in page) is (role == "supporter")
