@@ -22,7 +22,7 @@ from portal.eligibility import Facts, fitting_mask
 from portal.navi.bits import any_of, mask_of, positions_of
 from portal.navi.catalog import Catalog, get_catalog
 from portal.navi.params import NaviQuery
-from portal.search import TextMatch
+from portal.search import TextMatch, synonyms
 
 SUPPORT_FACETS = ("purpose", "stage", "service", "industry", "prefecture")
 # What a result list shows: loading whole rows (bodies of several kilobytes) was a fifth of a page.
@@ -101,12 +101,49 @@ def filter_masks(catalog: Catalog, query: NaviQuery, today: date, facts: Facts |
     return masks
 
 
+def _typed_match(index, q: str, version: int | None) -> TextMatch | None:
+    """`q` as people type it: the last word may be unfinished (a prefix), and an everyday word from
+    the synonym table (パン屋, 居酒屋 …) matches any of the words the catalog uses for it."""
+    tokens = q.split()
+    if not any(synonyms.words_for(token) for token in tokens):
+        return index.match(q, version=version, prefix=True)
+    words: list[dict[str, frozenset[str]]] = []
+    current = True
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        alternatives = synonyms.words_for(token)
+        if alternatives is None:
+            found = index.match(token, version=version, prefix=last)
+            if found is not None:
+                words += found.words
+                current = current and found.current
+            continue
+        merged: dict[str, set[str]] = {}
+        for word in alternatives:
+            found = index.match(word, version=version)
+            if found is None:
+                continue
+            current = current and found.current
+            for fields in found.words[:1] if len(found.words) == 1 else [_all_of(found)]:
+                for name, ids in fields.items():
+                    merged.setdefault(name, set()).update(ids)
+        words.append({name: frozenset(ids) for name, ids in merged.items()})
+    return TextMatch(tuple(words), current) if words else None
+
+
+def _all_of(found: TextMatch) -> dict[str, frozenset[str]]:
+    """A several-word alternative (「飲食 店」) as one word: the documents matching all its words."""
+    ids = frozenset(found.ids())
+    return {name: frozenset(i for i in ids if any(i in f.get(name, ()) for f in found.words))
+            for name in found.words[0]}
+
+
 def text_match(catalog: Catalog, query: NaviQuery, session: Session | None = None) -> tuple[int, TextMatch | None]:
     """The positions whose text matches `q` (everything when there is no searchable word)."""
     if not query.q:
         return catalog.all, None
     index, current = current_index(session or get_session(), catalog.kind, catalog.version)
-    found = index.match(query.q, version=catalog.version if current else None)
+    found = _typed_match(index, query.q, catalog.version if current else None)
     if found is None:
         return catalog.all, None
     if not current:
