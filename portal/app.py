@@ -144,8 +144,9 @@ def configure_blueprints(app: Flask) -> None:
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
     add_nav_item(app, "navi.case_search", "事例を探す", 20)
     add_nav_item(app, "agencies.search", "支援機関を探す", 25)
-    add_nav_item(app, "mylist.index", "マイリスト", 30, requires_login=True)
-    add_nav_item(app, "mypage.index", "マイページ", 40, requires_login=True)
+    # マイページ holds 事業データ, which only a business has; a 職員 saves nothing: no dead-end links for them.
+    add_nav_item(app, "mylist.index", "マイリスト", 30, roles=("business", "supporter"))
+    add_nav_item(app, "mypage.index", "マイページ", 40, roles=("business",))
     add_nav_item(app, "locaben.index", "経営カルテ", 45, roles=("business",))
     add_nav_item(app, "news.index", "お知らせ", 50)
     add_nav_item(app, "articles.index", "経営お役立ち", 52)

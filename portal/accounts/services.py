@@ -41,6 +41,8 @@ EVENT_LABELS = {
     "gbizid_login_failed": "GビズIDでのログインの失敗",
     "gbizid_linked": "GビズIDとの連携",
     "gbizid_unlinked": "GビズIDとの連携の解除",
+    "connection_linked": "外部サービスとの連携",
+    "connection_unlinked": "外部サービスとの連携の解除",
 }
 ALREADY_REGISTERED = "このメールアドレスは既に登録されています。ログインするか、パスワードの再設定をご利用ください。"
 # A second press of 「登録する」 within this time, with the same password, answers like the first.

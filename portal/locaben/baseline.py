@@ -106,9 +106,26 @@ def _fold(text: str) -> str:
 
 def search_jsic(query: str, limit: int = 30) -> list[JsicIndustry]:
     """JSIC 細分類 whose code, name or 中分類・大分類 name contains every word of `query`."""
+    from portal.search import synonyms
+
     words = [_fold(word) for word in unicodedata.normalize("NFKC", query).split() if word]
     if not words:
         return []
+    # Everyday words (居酒屋, 切削, 機械部品, 飲食) first name the 細分類 the synonym table gives them.
+    known = jsic_industries()
+    chosen = [known[code] for code in synonyms.jsic_for(query) if code in known]
+    if chosen:
+        rest = [w for w in unicodedata.normalize("NFKC", query).split() if not synonyms.jsic_for(w)]
+        if rest:
+            chosen = [item for item in chosen if all(_fold(w) in _fold(f"{item.code}{item.name}{item.middle_name}"
+                                                                       f"{item.major_name}") for w in rest)]
+        if len(chosen) >= limit or not rest and not _substring_hits(words):
+            return chosen[:limit]
+        return (chosen + [item for item in _substring_hits(words) if item not in chosen])[:limit]
+    return _substring_hits(words)[:limit]
+
+
+def _substring_hits(words: list[str]) -> list[JsicIndustry]:
     hits = []
     for item in jsic_industries().values():
         haystack = _fold(f"{item.code}{item.name}{item.middle_name}{item.major_name}")
@@ -116,7 +133,7 @@ def search_jsic(query: str, limit: int = 30) -> list[JsicIndustry]:
             hits.append(item)
     # Hits in the 細分類's own name first: 「パン」 should list パン製造業 before the whole 食料品 group.
     hits.sort(key=lambda item: (not all(word in _fold(item.name) for word in words), item.code))
-    return hits[:limit]
+    return hits
 
 
 def cutoffs(minor: str, size: str, indicator: str) -> Cutoffs:

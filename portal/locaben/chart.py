@@ -2,7 +2,10 @@
 
 Only geometry lives here; the template draws it. Periods differ by dash pattern and marker shape as
 well as colour (CSS classes `radar__series--N`), so the chart reads without colour, and the table
-beside it is its text equivalent. A point that could not be scored sits at 0 and is listed as 「-」.
+beside it is its text equivalent. A point that could not be scored (「-」) is left off the scale: no
+marker, and the line is broken there rather than drawn to the centre as if it were 0 points. A
+period with the same scores as a newer one keeps bigger markers underneath the newer one's smaller
+ones, and the legend says they are equal, so neither hides the other.
 """
 
 from __future__ import annotations
@@ -39,6 +42,13 @@ class Series:
     markers: list[tuple[float, float]]
     dash: str
     marker: str
+    segments: list[str] = ()  # when a score is missing: the runs of known points, each an open line
+    size: float = 4.0  # marker half-size: newer periods smaller, drawn on top of older ones
+    same_as: str = ""  # label of a newer period with exactly the same scores
+
+    @property
+    def closed(self) -> bool:
+        return not self.segments
 
 
 def _at(k: int, value: float) -> tuple[float, float]:
@@ -65,9 +75,27 @@ def series(periods: list[tuple[str, list[int | None]]]) -> list[Series]:
     """`periods`: (label, six scores) newest first."""
     out = []
     for index, (label, scores) in enumerate(periods):
-        coords = [_at(k, score or 0) for k, score in enumerate(scores)]
+        coords = [_at(k, score) if score is not None else None for k, score in enumerate(scores)]
+        known = [c for c in coords if c is not None]
+        segments: list[str] = []
+        if len(known) < len(coords):
+            start = next((k for k, c in enumerate(coords) if c is None), 0)
+            run: list[tuple[float, float]] = []
+            for step in range(1, len(coords) + 1):  # from just after a gap, round the six axes
+                point = coords[(start + step) % len(coords)]
+                if point is None:
+                    if len(run) > 1:
+                        segments.append(" ".join(f"{x},{y}" for x, y in run))
+                    run = []
+                else:
+                    run.append(point)
+            if len(run) > 1:
+                segments.append(" ".join(f"{x},{y}" for x, y in run))
+            segments = segments or [""]
         dash, marker = STYLES[index % len(STYLES)]
-        out.append(Series(index, label, " ".join(f"{x},{y}" for x, y in coords), coords, dash, marker))
+        same = next((earlier for earlier, earlier_scores in periods[:index] if earlier_scores == scores), "")
+        out.append(Series(index, label, " ".join(f"{x},{y}" for x, y in known), known, dash, marker,
+                          segments, round(4 + 1.5 * (index % len(STYLES)), 1), same))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.chart import RadarChart, Reference
 from openpyxl.styles import Font
 
 from portal.locaben import sheets
@@ -19,6 +20,9 @@ from portal.models.benchmark import BenchmarkReport
 from portal.ui import format_date
 
 BOLD = Font(bold=True)
+#: Excel number formats by the unit shown: 969.5652173913044 reads 「970千円」, 0.0412 「4.1%」.
+FORMATS = {"%": "0.0%", "千円": '#,##0"千円"', "倍": '0.0"倍"', "ヶ月": '0.0"ヶ月"', "人": '#,##0"人"', "点": "0"}
+INPUT_FORMATS = {"千円": "#,##0", "人": "#,##0"}
 
 
 def _heading(sheet, row: list) -> None:
@@ -36,11 +40,14 @@ def _inputs(book: Workbook, report: BenchmarkReport, company: str) -> None:
     ws.append(["業種", f'{report.results["industry"]["code"]} {report.results["industry"]["name"]}'])
     ws.append(["事業規模", report.size])
     ws.append(["資本金（千円）", inputs.get("capital")])
+    ws.cell(ws.max_row, 2).number_format = "#,##0"
     ws.append([])
     periods = inputs["periods"]
     _heading(ws, ["項目", *[p.get("label") or PERIOD_NAMES[i] for i, p in enumerate(periods)]])
     for spec in PERIOD_FIELDS:
         ws.append([f"{spec.label}（{spec.unit}）", *[p.get(spec.name) for p in periods]])
+        for column in range(2, 2 + len(periods)):
+            ws.cell(ws.max_row, column).number_format = INPUT_FORMATS.get(spec.unit, "#,##0.0")
     ws.column_dimensions["A"].width = 28
 
 
@@ -54,18 +61,34 @@ def _results(book: Workbook, report: BenchmarkReport) -> None:
         values = [p["indicators"][key]["value"] for p in periods]
         scores = [p["indicators"][key]["score"] for p in periods]
         ws.append([f"{name}（{view}）", unit, *values, *scores, periods[0]["indicators"][key]["baseline"]])
-        if key in RATIO_KEYS:
-            for column in [*range(3, 3 + len(periods)), 3 + 2 * len(periods)]:
-                ws.cell(ws.max_row, column).number_format = "0.0%"
+        for column in [*range(3, 3 + len(periods)), 3 + 2 * len(periods)]:
+            ws.cell(ws.max_row, column).number_format = FORMATS.get(unit, "0.0") if key not in RATIO_KEYS else "0.0%"
     ws.append(["総合評価点", "点", *[None] * len(periods), *[p["total"] for p in periods]])
     ws.append(["ランク", "", *[None] * len(periods), *[p["rank"] for p in periods]])
     ws.append([])
     _heading(ws, ["レーダーチャート用データ（評価点 0〜5）", *labels])
+    header_row = ws.max_row
     for key, name, _view, _unit, _higher in INDICATORS:
         ws.append([name, *[p["indicators"][key]["score"] for p in periods]])
+    _radar(ws, header_row, len(periods))
     ws.append([])
     ws.append([report.results.get("attribution", "")])
     ws.column_dimensions["A"].width = 36
+
+
+def _radar(ws, header_row: int, periods: int) -> None:
+    """Excel's own radar chart over the chart data (評価点 0〜5, one series per period); a 「-」 is an
+    empty cell, which Excel leaves off the chart instead of drawing it at 0."""
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.title = "評価点のレーダーチャート"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 5
+    chart.y_axis.majorUnit = 1
+    data = Reference(ws, min_col=2, max_col=1 + periods, min_row=header_row, max_row=header_row + len(INDICATORS))
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + len(INDICATORS)))
+    chart.height, chart.width = 9, 14
+    ws.add_chart(chart, f"{chr(ord('B') + periods + 1)}{header_row}")
 
 
 def _non_financial(book: Workbook, report: BenchmarkReport) -> None:

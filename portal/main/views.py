@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import replace
 
-from portal import taxonomy
+from flask import Blueprint, url_for
+from flask_login import current_user
+
+from portal import eligibility, taxonomy
 from portal.clock import today
 from portal.content.status import status_of
 from portal.db import get_session
@@ -25,7 +28,12 @@ def healthz():
 def index():
     session = get_session()
     day = today()
-    closing = services.search(session, NaviQuery(kind="supports", open=True, sort="deadline", per_page=5), day)
+    # A logged-in business sees only the calls it is not ruled out of (portal.eligibility).
+    facts = eligibility.facts_for_user(session, current_user)
+    closing_query = NaviQuery(kind="supports", open=True, eligible=facts is not None, sort="deadline", per_page=5)
+    closing = services.search(session, closing_query, day, facts)
     cases = services.search(session, NaviQuery(kind="cases", per_page=3), day)
-    return render("main/index.html", closing=closing.items, cases=cases.items, taxonomy=taxonomy,
-                  status_of=status_of, today=day)
+    return render("main/index.html", closing=closing.items, closing_query=closing_query,
+                  closing_url=url_for("navi.support_search") + "?" + replace(closing_query, per_page=20).query_string(),
+                  cases=cases.items,
+                  taxonomy=taxonomy, status_of=status_of, today=day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from portal import eligibility
 from portal.bounds import parse_id
 from portal.clock import today
 from portal.db import get_session
@@ -25,7 +26,11 @@ def _item_id() -> int:
 @login_required
 def index():
     session = get_session()
-    return render("mylist/index.html", supports=services.saved_supports(session, current_user, today()),
+    day = today()
+    supports = services.saved_supports(session, current_user, day)
+    fits = eligibility.judge_ids(session, eligibility.facts_for_user(session, current_user),
+                                 [item.support.id for item in supports], day)
+    return render("mylist/index.html", supports=supports, fits=fits,
                   cases=services.saved_cases(session, current_user),
                   searches=services.saved_searches(session, current_user))
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.content.versions import recent_content_version
 from portal.content.status import derive_status
 from portal.models import Case, CaseTag, Support, SupportTag, case_supports
+from portal.eligibility import Terms, entity_of
 from portal.navi.bits import mask_of
 
 _lock = threading.Lock()
@@ -38,6 +39,7 @@ class Catalog:
     periods: list[tuple] = field(default_factory=list)  # (start, end, unpublish, remarks)
     max_employees: list[int | None] = field(default_factory=list)
     max_capital: list[int | None] = field(default_factory=list)
+    terms: list[Terms] = field(default_factory=list)  # supports: each measure's stated conditions
     _by_day: dict[date, tuple[int, list[tuple]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,16 +93,27 @@ def build_support_catalog(session: Session, version: int) -> Catalog:
     rows = session.execute(select(
         Support.id, Support.updated_at, Support.reception_start, Support.reception_end,
         Support.unpublish_date, Support.reception_remarks, Support.max_employees, Support.max_capital,
+        Support.max_established_years, Support.target,
     ).order_by(Support.id)).all()
     ids = [row[0] for row in rows]
     position = {item_id: index for index, item_id in enumerate(ids)}
-    tags = _tag_masks(session.execute(select(SupportTag.support_id, SupportTag.kind, SupportTag.value)), position)
+    tag_rows = list(session.execute(select(SupportTag.support_id, SupportTag.kind, SupportTag.value)))
+    tags = _tag_masks(tag_rows, position)
+    places: dict[int, set[str]] = defaultdict(set)
+    trades: dict[int, set[str]] = defaultdict(set)
+    for support_id, kind, value in tag_rows:
+        if kind == "prefecture":
+            places[support_id].add(value)
+        elif kind == "industry":
+            trades[support_id].add(value)
     everything = (1 << len(ids)) - 1
     catalog = Catalog(
         kind="supports", version=version, ids=ids, tags=tags,
         updated=[_timestamp(row[1]) for row in rows],
         periods=[(row[2], row[3], row[4], row[5]) for row in rows],
         max_employees=[row[6] for row in rows], max_capital=[row[7] for row in rows],
+        terms=[Terms(frozenset(places[row[0]]), frozenset(trades[row[0]]), row[6], row[7], row[8], entity_of(row[9]))
+               for row in rows],
     )
     restricted_pref = 0
     for mask in tags.get("prefecture", {}).values():

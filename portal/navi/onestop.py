@@ -57,7 +57,9 @@ class OneStop:
 
 
 def _business_of_current_user(session) -> Business | None:
-    return store.business_for_user(session, current_user) if current_user.is_authenticated else None
+    from portal.eligibility import request_business  # one look-up per request, shared with the verdict
+
+    return request_business(session, current_user)
 
 
 def onestop_for(support: Support) -> OneStop:
@@ -181,8 +183,10 @@ def datasheet_json(support_id: int):
                      f"datasheet-{support.id}.json")
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+def _download(body: str, content_type: str, filename: str) -> Response:
+    # content_type as given: `mimetype=` would append a second "; charset=utf-8" to the CSV's.
+    response = Response(body, content_type=content_type if "charset" in content_type
+                        else f"{content_type}; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

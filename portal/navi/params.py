@@ -41,6 +41,7 @@ class NaviQuery:
     support: tuple[int, ...] = ()
     employees: int | None = None
     capital: int | None = None
+    eligible: bool = False  # 自社が対象になりそうなもの (pages only: needs the logged-in business)
     sort: str = ""
     page: int = 1
     per_page: int = 20
@@ -57,7 +58,7 @@ class NaviQuery:
         if isinstance(current, tuple) and value is not None:
             new = tuple(v for v in current if v != value)
         else:
-            new = {"q": "", "open": False, "prefecture": None, "employees": None, "capital": None}.get(name, ())
+            new = {"q": "", "open": False, "eligible": False, "prefecture": None, "employees": None, "capital": None}.get(name, ())
         return replace(self, **{name: new}, page=1)
 
     def with_page(self, page: int) -> NaviQuery:
@@ -74,6 +75,8 @@ class NaviQuery:
             out.append(("prefecture", self.prefecture))
         if self.open:
             out.append(("open", "1"))
+        if self.eligible:
+            out.append(("eligible", "1"))
         if self.employees is not None:
             out.append(("employees", str(self.employees)))
         if self.capital is not None:
@@ -92,7 +95,7 @@ class NaviQuery:
     @property
     def has_filters(self) -> bool:
         return bool(self.purpose or self.stage or self.service or self.industry or self.prefecture
-                    or self.open or self.support or self.employees is not None or self.capital is not None)
+                    or self.open or self.eligible or self.support or self.employees is not None or self.capital is not None)
 
 
 def _ints(args: MultiDict, name: str, low: int, high: int, label: str) -> tuple[int, ...]:
@@ -141,6 +144,9 @@ def parse_query(args: MultiDict, kind: str) -> NaviQuery:
     open_raw = (args.get("open") or "").strip()
     if open_raw not in ("", "0", "1"):
         raise InvalidParameter("open は 1（受付中のみ）または 0 で指定してください。", "open")
+    eligible_raw = (args.get("eligible") or "").strip()
+    if eligible_raw not in ("", "0", "1"):
+        raise InvalidParameter("eligible は 1（自社が対象になりそうなもののみ）または 0 で指定してください。", "eligible")
     sorts = SUPPORT_SORTS if kind == "supports" else CASE_SORTS
     sort = (args.get("sort") or "").strip()
     if sort and sort not in sorts:
@@ -156,6 +162,7 @@ def parse_query(args: MultiDict, kind: str) -> NaviQuery:
         industry=tuple(sorted(set(industry))),
         prefecture=prefecture,
         open=open_raw == "1" and kind == "supports",
+        eligible=eligible_raw == "1" and kind == "supports",
         support=_ints(args, "support", 1, 2**31 - 1, "支援制度") if kind == "cases" else (),
         employees=_int(args, "employees", "従業員数", high=MAX_EMPLOYEES) if kind == "supports" else None,
         capital=_int(args, "capital", "資本金", high=MAX_CAPITAL) if kind == "supports" else None,

@@ -18,10 +18,11 @@ from portal import taxonomy
 from portal.content.freshness import current_index
 from portal.db import get_session
 from portal.models import Case, Support
+from portal.eligibility import Facts, fitting_mask
 from portal.navi.bits import any_of, mask_of, positions_of
 from portal.navi.catalog import Catalog, get_catalog
 from portal.navi.params import NaviQuery
-from portal.search import TextMatch
+from portal.search import TextMatch, synonyms
 
 SUPPORT_FACETS = ("purpose", "stage", "service", "industry", "prefecture")
 # What a result list shows: loading whole rows (bodies of several kilobytes) was a fifth of a page.
@@ -51,6 +52,8 @@ class NaviResult:
     items: list
     facets: dict[str, list[FacetValue]]
     open_count: int = 0
+    # 自社が対象になりそうなもの: how many of the results with every other filter (None: no business)
+    eligible_count: int | None = None
     cacheable: bool = True  # False while the text index lags behind the catalog
 
     @property
@@ -72,7 +75,7 @@ def facet_names(kind: str, facet: str) -> list[tuple[str | int, str]]:
     raise KeyError(facet)
 
 
-def filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, int]:
+def filter_masks(catalog: Catalog, query: NaviQuery, today: date, facts: Facts | None = None) -> dict[str, int]:
     """One mask per active filter; AND them for the result, leave one out for its facet."""
     masks: dict[str, int] = {}
     for name in ("purpose", "stage", "service"):
@@ -93,7 +96,46 @@ def filter_masks(catalog: Catalog, query: NaviQuery, today: date) -> dict[str, i
         masks["open"] = catalog.day(today)[0]
     if query.employees is not None or query.capital is not None:
         masks["fit"] = catalog.fits(query.employees, query.capital)
+    if query.eligible and facts is not None and catalog.kind == "supports":
+        masks["eligible"] = fitting_mask(catalog, facts, today)
     return masks
+
+
+def _typed_match(index, q: str, version: int | None) -> TextMatch | None:
+    """`q` as people type it: the last word may be unfinished (a prefix), and an everyday word from
+    the synonym table (パン屋, 居酒屋 …) matches any of the words the catalog uses for it."""
+    tokens = q.split()
+    if not any(synonyms.words_for(token) for token in tokens):
+        return index.match(q, version=version, prefix=True)
+    words: list[dict[str, frozenset[str]]] = []
+    current = True
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        alternatives = synonyms.words_for(token)
+        if alternatives is None:
+            found = index.match(token, version=version, prefix=last)
+            if found is not None:
+                words += found.words
+                current = current and found.current
+            continue
+        merged: dict[str, set[str]] = {}
+        for word in alternatives:
+            found = index.match(word, version=version)
+            if found is None:
+                continue
+            current = current and found.current
+            for fields in found.words[:1] if len(found.words) == 1 else [_all_of(found)]:
+                for name, ids in fields.items():
+                    merged.setdefault(name, set()).update(ids)
+        words.append({name: frozenset(ids) for name, ids in merged.items()})
+    return TextMatch(tuple(words), current) if words else None
+
+
+def _all_of(found: TextMatch) -> dict[str, frozenset[str]]:
+    """A several-word alternative (「飲食 店」) as one word: the documents matching all its words."""
+    ids = frozenset(found.ids())
+    return {name: frozenset(i for i in ids if any(i in f.get(name, ()) for f in found.words))
+            for name in found.words[0]}
 
 
 def text_match(catalog: Catalog, query: NaviQuery, session: Session | None = None) -> tuple[int, TextMatch | None]:
@@ -101,7 +143,7 @@ def text_match(catalog: Catalog, query: NaviQuery, session: Session | None = Non
     if not query.q:
         return catalog.all, None
     index, current = current_index(session or get_session(), catalog.kind, catalog.version)
-    found = index.match(query.q, version=catalog.version if current else None)
+    found = _typed_match(index, query.q, catalog.version if current else None)
     if found is None:
         return catalog.all, None
     if not current:
@@ -137,10 +179,11 @@ def _ordered(catalog: Catalog, mask: int, query: NaviQuery, found: TextMatch | N
     return [p for p in catalog.by_updated if p in members]
 
 
-def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
+def search(session: Session, query: NaviQuery, today: date, facts: Facts | None = None) -> NaviResult:
+    """`facts` (the logged-in business's, see `portal.eligibility`) enable the `eligible` filter."""
     catalog = get_catalog(session, query.kind)
     text_mask, found = text_match(catalog, query, session)
-    masks = filter_masks(catalog, query, today)
+    masks = filter_masks(catalog, query, today, facts)
     result_mask = text_mask
     for mask in masks.values():
         result_mask &= mask
@@ -159,6 +202,13 @@ def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
             if name != "open":
                 base &= mask
         open_count = (base & catalog.day(today)[0]).bit_count()
+    eligible_count = None
+    if query.kind == "supports" and facts is not None:
+        base = text_mask
+        for name, mask in masks.items():
+            if name != "eligible":
+                base &= mask
+        eligible_count = (base & fitting_mask(catalog, facts, today)).bit_count()
     ordered = _ordered(catalog, result_mask, query, found, today)
     start = (query.page - 1) * query.per_page
     page_ids = [catalog.ids[p] for p in ordered[start:start + query.per_page]]
@@ -168,4 +218,4 @@ def search(session: Session, query: NaviQuery, today: date) -> NaviResult:
         statement = select(model).where(model.id.in_(page_ids)).options(*LIST_COLUMNS[query.kind])
         rows = {row.id: row for row in session.scalars(statement)}
     return NaviResult(query=query, total=result_mask.bit_count(), items=[rows[i] for i in page_ids if i in rows],
-                      facets=facets, open_count=open_count, cacheable=found is None or found.current)
+                      facets=facets, open_count=open_count, eligible_count=eligible_count, cacheable=found is None or found.current)

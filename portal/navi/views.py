@@ -27,7 +27,7 @@ from portal.mylist.services import saved_ids
 from portal.navi import services
 from portal.navi.cache import region_cache
 from portal.navi.params import InvalidParameter, NaviQuery, parse_query
-from portal import taxonomy
+from portal import eligibility, taxonomy
 
 bp = Blueprint("navi", __name__)
 
@@ -50,7 +50,7 @@ def _search_page(kind: str, template: str, endpoint: str):
         context["region_html"] = region_cache().get(cache_key)
     if context["region_html"] is None:
         context.update(
-            result=services.search(session, query, day),
+            result=services.search(session, query, day, eligibility.facts_for_user(session, current_user)),
             saved=saved_ids(session, current_user) if current_user.is_authenticated else set(),
             support_choices=_support_choices(session) if kind == "cases" else [])
         if cache_key is not None and context["result"].cacheable:
@@ -92,9 +92,12 @@ def support_detail(support_id: int):
                                  .where(case_supports.c.support_id == support_id).order_by(Case.year.desc(), Case.id)
                                  .options(lazyload(Case.tags), lazyload(Case.supports))))
     saved = saved_ids(session, current_user) if current_user.is_authenticated else set()
-    return render("navi/support.html", support=support, status=status_of(support, today()),
+    day = today()
+    facts = eligibility.facts_for_user(session, current_user)
+    fit = eligibility.judge_support(facts, support, day) if facts is not None else None
+    return render("navi/support.html", support=support, status=status_of(support, day),
                   related=resolve_related(session, support.related_refs), cases=cases,
-                  render_body=render_body, taxonomy=taxonomy, saved=saved,
+                  render_body=render_body, taxonomy=taxonomy, saved=saved, fit=fit,
                   articles=articles_about(session, support_id))
 
 

@@ -121,11 +121,11 @@ def deadline_alerts(session: Session, today: date) -> list[Alert]:
             continue
         days = (status.deadline - today).days
         stage = min(d for d in REMINDER_DAYS if days <= d)
-        when = "本日が締切です" if days == 0 else f"締切まであと{days}日です"
+        when = "は本日が締切です" if days == 0 else f"の締切まであと{days}日です"
         alerts.append(Alert(
             user_id=user_id, key=f"deadline:{support.id}:{status.deadline.isoformat()}:{stage}", kind="deadline",
             support_id=support.id, title=support.title,
-            body=f"マイリストに保存した支援制度の{when}（{status.deadline.month}月{status.deadline.day}日締切）。",
+            body=f"マイリストに保存した支援制度{when}（{status.deadline.month}月{status.deadline.day}日締切）。",
             url=url_for("navi.support_detail", support_id=support.id)))
     return alerts
 

@@ -15,10 +15,16 @@ from portal.ui import asset_url
 
 bp = Blueprint("pwa", __name__)
 
+# Every file base.html asks for: the offline page is rendered from it and must not ask for anything
+# the worker has not cached (tests/web/test_pwa.py checks the page against this list).
 SHELL_ASSETS = (
     "css/portal.css",
+    "css/locaben.css",
+    "css/linking.css",
     "js/htmx-2.0.11.min.js",
     "js/app.js",
+    "js/push.js",
+    "js/proposals.js",
     "icons/icon.svg",
     "icons/icon-192.png",
 )
@@ -71,6 +77,18 @@ def service_worker():
     response.mimetype = "text/javascript"
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: the PNG icon, not a 404."""
+    from pathlib import Path
+
+    data = (Path(current_app.static_folder) / "icons" / "icon-192.png").read_bytes()  # bytes: no file left open
+    response = make_response(data)
+    response.mimetype = "image/png"
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
 

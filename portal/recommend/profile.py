@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import store, taxonomy
+from portal import eligibility, store, taxonomy
 from portal.clock import today as jst_today
 from portal.content.status import status_of
 from portal.models import Business, BusinessInterest, Support
@@ -37,6 +37,7 @@ class BusinessProfile:
     employees: int | None = None
     capital: int | None = None
     established_on: date | None = None
+    kind: str | None = None
     purposes: frozenset[int] = frozenset()
     stages: frozenset[int] = frozenset()
 
@@ -53,13 +54,12 @@ def load_profile(session: Session, business: Business) -> BusinessProfile:
                      None)
     return BusinessProfile(
         prefecture=business.prefecture, industry=business.industry, employees=employees, capital=business.capital,
-        established_on=business.established_on,
+        established_on=business.established_on, kind=business.kind.value if business.kind else None,
         purposes=frozenset(v for k, v in interests if k == "purpose"),
         stages=frozenset(v for k, v in interests if k == "stage"))
 
 
-def _years_since(start: date, day: date) -> int:
-    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+_years_since = eligibility.years_since
 
 
 def _names(values, names: dict) -> str:
@@ -67,21 +67,10 @@ def _names(values, names: dict) -> str:
 
 
 def excluded(profile: BusinessProfile, support: Support, day: date) -> bool:
-    """Whether the business cannot use `support`: closed, or outside its region, industry or limits."""
+    """Whether the business cannot use `support`: closed, or ruled out by `portal.eligibility.judge`."""
     if status_of(support, day).code == "closed":
         return True
-    prefectures = support.tag_values("prefecture")
-    if prefectures and profile.prefecture and profile.prefecture not in prefectures:
-        return True
-    industries = support.tag_values("industry")
-    if industries and profile.industry and profile.industry not in industries:
-        return True
-    if support.max_employees is not None and profile.employees is not None and profile.employees > support.max_employees:
-        return True
-    if support.max_capital is not None and profile.capital is not None and profile.capital > support.max_capital:
-        return True
-    return support.max_established_years is not None and profile.established_on is not None \
-        and _years_since(profile.established_on, day) > support.max_established_years
+    return not eligibility.judge_support(eligibility.facts_of(profile), support, day).fits
 
 
 def match_reasons(profile: BusinessProfile, support: Support, day: date) -> list[str] | None:
@@ -134,17 +123,13 @@ def eligible_reasons(session: Session, business: Business, support: Support, day
 
 
 def eligible_mask(catalog, profile: BusinessProfile | None, day: date) -> int:
-    """Catalog positions of measures not closed and, as far as the catalog knows, open to this business
-    (the creation-year limit is checked on the row, by `excluded`)."""
+    """Catalog positions of measures not closed and not ruled out for this business by
+    `portal.eligibility.judge` (the same judgement as the measure page)."""
     keys = catalog.day(day)[1]
     eligible = catalog.all & ~mask_of(p for p, key in enumerate(keys) if key[0] == 4)
     if profile is None:
         return eligible
-    if profile.prefecture:
-        eligible &= catalog.mask("prefecture", profile.prefecture) | catalog.nationwide
-    if profile.industry:
-        eligible &= catalog.mask("industry", profile.industry) | catalog.all_industries
-    return eligible & catalog.fits(profile.employees, profile.capital)
+    return eligible & eligibility.fitting_mask(catalog, eligibility.facts_of(profile), day)
 
 
 def _score_positions(catalog, profile: BusinessProfile, day: date) -> dict[int, float]:

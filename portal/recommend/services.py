@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from portal import store, taxonomy
+from portal import eligibility, store, taxonomy
 from portal.content.status import status_of
 from portal.events.services import recent_items
 from portal.events.writer import event_writer
@@ -51,8 +51,10 @@ def load_rows(session: Session, items: set[Item]) -> dict[Item, object]:
 
 
 def _usable(row: object, person: profile.BusinessProfile | None, day: date) -> bool:
-    if not isinstance(row, Support):
-        return row is not None
+    if row is None:
+        return False
+    if not isinstance(row, Support):  # a case of another industry only is left out (portal.eligibility)
+        return person is None or eligibility.case_fits(eligibility.facts_of(person), row)
     if person is None:
         return status_of(row, day).code != "closed"
     return not profile.excluded(person, row, day)

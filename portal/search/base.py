@@ -94,8 +94,10 @@ class TextIndex(ABC):
     in_database: ClassVar[bool] = False
 
     @abstractmethod
-    def match(self, q: str, version: int | None = None) -> TextMatch | None:
-        """Which documents contain each word of `q`, per field; None when `q` has no words.
+    def match(self, q: str, version: int | None = None, prefix: bool = False) -> TextMatch | None:
+        """Which documents contain each word of `q`, per field; None when `q` has no words. With
+        `prefix`, the last word also matches as the start of a longer word (ものづ → ものづくり), whole
+        units only, so 京都 never matches 東京都.
 
         `version` is the content version the caller knows the index to hold; a backend may cache
         per version (and must not cache when it is None)."""

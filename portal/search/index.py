@@ -203,8 +203,15 @@ class WhooshIndex(TextIndex):
     def _terms_containing(self, searcher, field: str, char: str) -> list[str]:
         return [term for term in searcher.reader().field_terms(field) if char in term]
 
-    def _word_ids(self, searcher, ids, generation: int, field: str, words: tuple[str, ...]) -> frozenset[str]:
-        def compute() -> frozenset[str]:
+    def _prefixed(self, searcher, ids, field: str, start: str) -> frozenset[str]:
+        found: set[str] = set()
+        for term in searcher.reader().expand_prefix(field, start):
+            found |= self._ids_with(searcher, ids, field, term.decode() if isinstance(term, bytes) else term)
+        return frozenset(found)
+
+    def _word_ids(self, searcher, ids, generation: int, field: str, words: tuple[str, ...],
+                  prefix: bool = False) -> frozenset[str]:
+        def exact() -> frozenset[str]:
             if len(words) > 1 and field not in PAIRED_FIELDS:
                 if any((field, word) not in searcher.reader() for word in words):
                     return frozenset()
@@ -226,10 +233,34 @@ class WhooshIndex(TextIndex):
                 return frozenset(found)
             return self._ids_with(searcher, ids, field, word)
 
-        return self._cached(generation, (field, words), compute)
+        def compute() -> frozenset[str]:
+            found = exact()
+            if not prefix or (len(words) == 1 and len(words[0]) == 1):
+                return found
+            # The word being typed: its last unit may be the start of a longer one (ものづ → ものづくり).
+            # Only whole units are extended, so 京都 never reaches 東京都 (東京/都).
+            # A unit cut off in the middle (ものづ → もの/づ) is the start of one longer word: ものづくり.
+            found = found | self._prefixed(searcher, ids, field, "".join(words))
+            if len(words) == 1:
+                return found
+            if field in PAIRED_FIELDS:
+                head = pairs(words)
+                result: frozenset[str] | None = None
+                for term in head[:-1]:
+                    hit = self._ids_with(searcher, ids, field + PAIR_SUFFIX, term)
+                    result = hit if result is None else result & hit
+                last = self._prefixed(searcher, ids, field + PAIR_SUFFIX, head[-1])
+                return found | (last if result is None else result & last)
+            before = exact_words = words[:-1]
+            hit = (self._word_ids(searcher, ids, generation, field, exact_words) if len(before) > 0
+                   else frozenset())
+            return found | (hit & self._prefixed(searcher, ids, field, words[-1]))
 
-    def match(self, q: str, version: int | None = None) -> TextMatch | None:
-        """Which documents contain each word of `q`, per field; None when `q` has no words.
+        return self._cached(generation, (field, words, prefix), compute)
+
+    def match(self, q: str, version: int | None = None, prefix: bool = False) -> TextMatch | None:
+        """Which documents contain each word of `q`, per field; None when `q` has no words. With
+        `prefix`, the last word may also be the beginning of a longer one (a query being typed).
         (`version` is not needed: the cache follows Whoosh's own generation.)"""
         query_words = list(dict.fromkeys(runs(q)))
         if not query_words:
@@ -240,8 +271,10 @@ class WhooshIndex(TextIndex):
             generation = searcher.reader().generation()
             generation = self._ix.latest_generation() if generation is None else generation
             ids = searcher.reader().column_reader("id")
-            found = tuple({field: self._word_ids(searcher, ids, generation, field, words) for field in TEXT_FIELDS}
-                          for words in query_words)
+            last = len(query_words) - 1
+            found = tuple({field: self._word_ids(searcher, ids, generation, field, words, prefix and i == last)
+                           for field in TEXT_FIELDS}
+                          for i, words in enumerate(query_words))
         return TextMatch(found)
 
     def doc_count(self, connection: Any = None) -> int:

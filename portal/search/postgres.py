@@ -127,11 +127,18 @@ def _row(kind: str, doc: dict) -> tuple[dict[str, str], set[str]]:
     return row, set(head.positions) | set(body.positions)
 
 
-def _query(words: tuple[str, ...], weight: str = "", any_of: list[str] | None = None) -> str:
+def _query(words: tuple[str, ...], weight: str = "", any_of: list[str] | None = None, prefix: bool = False) -> str:
     suffix = f":{weight}" if weight else ""
     if any_of is not None:
         return " | ".join(_lexeme(word) + suffix for word in any_of)
-    return " <-> ".join(_lexeme(word) + suffix for word in words)
+    phrase = " <-> ".join(_lexeme(word) + suffix for word in words)
+    if not prefix:
+        return phrase
+    # The word being typed: its last unit as a prefix (設備投 → 設備 <-> 投:*), or the whole run as the
+    # start of one longer unit (ものづ → ものづくり). Whole units only: 京都 never reaches 東京/都.
+    star = f":*{weight}"
+    last = " <-> ".join([*(_lexeme(word) + suffix for word in words[:-1]), _lexeme(words[-1]) + star])
+    return f"({phrase}) | ({last}) | {_lexeme(''.join(words)) + star}"
 
 
 class PostgresIndex(TextIndex):
@@ -244,7 +251,7 @@ class PostgresIndex(TextIndex):
 
     # Reading
 
-    def _compute(self, bind: Any, words: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    def _compute(self, bind: Any, words: tuple[str, ...], prefix: bool = False) -> dict[str, frozenset[str]]:
         any_of = None
         if len(words) == 1 and len(words[0]) == 1:
             any_of = list(bind.scalars(
@@ -253,8 +260,9 @@ class PostgresIndex(TextIndex):
             if not any_of:
                 return {field: frozenset() for field in TEXT_FIELDS}
         found: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
-        rows = bind.execute(_MATCH, {"kind": self.kind, "any": _query(words, any_of=any_of),
-                                     "title": _query(words, "A", any_of), "keywords": _query(words, "B", any_of)})
+        rows = bind.execute(_MATCH, {"kind": self.kind, "any": _query(words, any_of=any_of, prefix=prefix),
+                                     "title": _query(words, "A", any_of, prefix),
+                                     "keywords": _query(words, "B", any_of, prefix)})
         for doc_id, in_title, in_keywords, in_body in rows:
             if in_title:
                 found["title"].add(doc_id)
@@ -264,7 +272,7 @@ class PostgresIndex(TextIndex):
                 found["body"].add(doc_id)
         return {field: frozenset(ids) for field, ids in found.items()}
 
-    def _cached(self, version: int | None, words: tuple[str, ...]) -> dict[str, frozenset[str]] | None:
+    def _cached(self, version: int | None, words: tuple) -> dict[str, frozenset[str]] | None:
         if version is None:
             return None
         with self._lock:
@@ -276,7 +284,7 @@ class PostgresIndex(TextIndex):
                 self._cache.move_to_end(words)
             return value
 
-    def _remember(self, version: int | None, words: tuple[str, ...], value: dict[str, frozenset[str]]) -> None:
+    def _remember(self, version: int | None, words: tuple, value: dict[str, frozenset[str]]) -> None:
         if version is None:
             return
         with self._lock:
@@ -285,24 +293,27 @@ class PostgresIndex(TextIndex):
                 if len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
 
-    def match(self, q: str, version: int | None = None) -> TextMatch | None:
+    def match(self, q: str, version: int | None = None, prefix: bool = False) -> TextMatch | None:
+        """With `prefix`, the last word may also be the beginning of a longer one (a query being typed)."""
         query_words = list(dict.fromkeys(runs(q)))
         if not query_words:
             return None
-        found: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
+        keys = [(words, prefix and i == len(query_words) - 1 and not (len(words) == 1 and len(words[0]) == 1))
+                for i, words in enumerate(query_words)]
+        found: dict[tuple, dict[str, frozenset[str]]] = {}
         missing = []
-        for words in query_words:
-            cached = self._cached(version, words)
+        for key in keys:
+            cached = self._cached(version, key)
             if cached is None:
-                missing.append(words)
+                missing.append(key)
             else:
-                found[words] = cached
+                found[key] = cached
         if missing:
             with self.engine.connect() as bind:
-                for words in missing:
-                    found[words] = self._compute(bind, words)
-                    self._remember(version, words, found[words])
-        return TextMatch(tuple(found[words] for words in query_words))
+                for key in missing:
+                    found[key] = self._compute(bind, *key)
+                    self._remember(version, key, found[key])
+        return TextMatch(tuple(found[key] for key in keys))
 
     def doc_count(self, connection: Any = None) -> int:
         statement = text("SELECT count(*) FROM search_entries WHERE kind = :kind")

@@ -38,7 +38,9 @@ class ClientForm(FlaskForm):
     scopes = SelectMultipleField("読み取りを認める情報", choices=[SelectChoice(s.name, s.label) for s in SCOPES.values()],
                                  option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False))
     start_url = StringField("申請の開始ページのURL")
-    support_ids = StringField("この申請サイトで申請できる支援制度のID（複数はカンマ区切り）")
+    # Labelled choices, not raw ids; invalid values are left to `_values` and clients.py for Japanese messages.
+    support_ids = SelectMultipleField("この申請サイトで申請できる支援制度（複数選べます）", choices=[],
+                                      validate_choice=False, render_kw={"size": 10})
 
 
 class NewClientForm(ClientForm):
@@ -47,7 +49,8 @@ class NewClientForm(ClientForm):
 
 def _values(form: ClientForm) -> clients.ClientValues | None:
     ids: list[int] = []
-    for part in re.split(r"[,、\s]+", form.support_ids.data or ""):
+    parts = [p for raw in (form.support_ids.data or []) for p in re.split(r"[,、\s]+", raw)]
+    for part in parts:
         if not part:
             continue
         if not part.isascii() or not part.isdigit():
@@ -60,6 +63,17 @@ def _values(form: ClientForm) -> clients.ClientValues | None:
         description=form.description.data or "", start_url=form.start_url.data or "", support_ids=ids)
 
 
+def _with_measures(form: ClientForm) -> ClientForm:
+    """The measures to choose from, by title (with the id, as the staff's other screens name them)."""
+    from sqlalchemy import select
+
+    from portal.models import Support
+
+    rows = get_session().execute(select(Support.id, Support.title).order_by(Support.title, Support.id)).all()
+    form.support_ids.choices = [SelectChoice(str(row.id), f"{row.title}（ID {row.id}）") for row in rows]
+    return form
+
+
 @bp.get("/")
 def index():
     return render("staff/clients/index.html", clients=clients.all_clients(get_session()), scopes=SCOPES)
@@ -67,7 +81,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = NewClientForm()
+    form = _with_measures(NewClientForm())
     if request.method == "POST" and form.validate_on_submit():
         values = _values(form)
         if values is not None:
@@ -89,13 +103,13 @@ def new():
 def edit(client_pk: int):
     session = get_session()
     client = clients.get_client(session, client_pk)
-    form = ClientForm()
+    form = _with_measures(ClientForm())
     if request.method == "GET":
         form.name.data, form.description.data = client.name, client.description
         form.redirect_uris.data = "\n".join(client.redirect_uris)
         form.scopes.data = list(client.scopes)
         form.start_url.data = client.start_url
-        form.support_ids.data = ", ".join(str(i) for i in client.support_ids)
+        form.support_ids.data = [str(i) for i in client.support_ids]
     elif form.validate_on_submit() and (values := _values(form)) is not None:
         try:
             clients.change_client(session, client, values)

@@ -37,6 +37,16 @@
     notice.focus();
   });
 
+  /* Japanese input: while an IME is composing (ものづ…), the text is not yet what the person means.
+     Keep those input events from htmx (which would search for every kana typed); the form's
+     hx-trigger searches on compositionend instead. (Captured at the document, before htmx's
+     listeners on the form; htmx filters would need eval, which the CSP forbids.) */
+  document.addEventListener("input", function (event) {
+    if (event.isComposing) {
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var summary = document.querySelector(".error-summary");
     if (summary) {

@@ -23,11 +23,17 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/* The offline page under the address that was asked for: the cached response itself carries
+   the URL /offline, which htmx (a boosted link) would push into the address bar and keep there
+   after the connection comes back. A new Response has no URL of its own. */
 function offlineResponse() {
-  return caches.match(OFFLINE_URL).then((cached) => cached || new Response(
-    "オフラインです。通信環境を確認してください。",
-    { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } }
-  ));
+  return caches.match(OFFLINE_URL).then((cached) => cached
+    ? cached.text().then((body) => new Response(body, {
+      status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } }))
+    : new Response(
+      "オフラインです。通信環境を確認してください。",
+      { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } }
+    ));
 }
 
 function cacheFirst(request) {

@@ -4,6 +4,7 @@ see which report (the business only its own; an agency only what was shared with
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import openpyxl
@@ -190,6 +191,9 @@ def test_reports_list_compare_print_and_excel(client, app, session):
     assert listing.count("期までの経営カルテ") >= 2
     compared = text(client.get(f"/benchmark/compare?report={first}&report={second}"))
     assert "23点（B）" in compared and "25点（A）" in compared
+    headings = re.findall(r'<h2 id="compare-\d">(.*?)</h2>', compared)
+    assert len(headings) == 2 and headings[0] != headings[1]
+    assert headings[0].startswith("1つ目：") and headings[1].startswith("2つ目：")
     assert client.get(f"/benchmark/compare?report={first}").status_code == 302
     printed = text(client.get(f"/benchmark/reports/{first}/print"))
     assert 'class="print-sheet"' in printed and "print-page" in printed
@@ -203,6 +207,15 @@ def test_reports_list_compare_print_and_excel(client, app, session):
     assert results["営業利益率（収益性）"][1] == pytest.approx(0.04)
     assert results["営業利益率（収益性）"][4] == 4 and results["総合評価点"][4:7] == (23, 12, 10)
     assert results["自己資本比率"][:3] == (3, 3, 2)  # chart data
+    sheet = book["結果"]
+    formats = {row[0].value: row[2].number_format for row in sheet.iter_rows() if row[0].value}
+    assert formats["営業利益率（収益性）"] == "0.0%"
+    assert formats["労働生産性（生産性）"] == '#,##0"千円"'  # not 969.5652173913044
+    assert formats["EBITDA有利子負債倍率（健全性）"] == '0.0"倍"'
+    assert formats["営業運転資本回転期間（効率性）"] == '0.0"ヶ月"'
+    assert book["入力（財務）"]["A5"].value == "資本金（千円）" and book["入力（財務）"]["B5"].number_format == "#,##0"
+    [chart] = sheet._charts  # openpyxl's own radar chart over the chart data
+    assert chart.tagname == "radarChart" and len(chart.series) == 3
     answers = {row[0]: row[1] for row in book["非財務"].iter_rows(values_only=True)}
     assert answers["経営者：経営理念・ビジョン／経営哲学・考え・方針等"] == "地域の朝食を支える"
 

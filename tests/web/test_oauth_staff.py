@@ -98,3 +98,17 @@ def test_staff_links_a_site_to_measures_and_disables_it(staff, session, app):
     app.config["PREFERRED_URL_SCHEME"] = "https"
     response = app.test_client().get(authorize_url(site, pkce_pair()[1]))
     assert response.status_code == 400 and "利用が停止" in text(response)
+
+
+def test_measures_are_chosen_by_title_not_typed_as_ids(staff, session):
+    first, second = add_supports(session, support_record("経営力向上計画"), support_record("事業承継補助金"))
+    page = text(staff.get("/staff/clients/new"))
+    assert f'<option value="{first}">経営力向上計画（ID {first}）</option>' in page
+    assert 'name="support_ids"' in page and "multiple" in page[page.index('name="support_ids"') - 200:][:400]
+    site = make_site(session)
+    response = submit(staff, f"/staff/clients/{site.pk}/edit",
+                      {**FORM, "start_url": "https://shinsei.example.jp/start", "support_ids": [str(first), str(second)]})
+    assert response.status_code == 303
+    assert sorted(clients_in(session)[0].support_ids) == sorted([first, second])
+    edit = text(staff.get(f"/staff/clients/{site.pk}/edit"))
+    assert f'<option selected value="{first}">' in edit or f'<option value="{first}" selected>' in edit

@@ -97,13 +97,16 @@ def test_the_data_sheet_holds_only_the_logged_in_business_in_html_csv_and_json(c
     assert "株式会社みらい工房" in page and "98,765,000円" in page and "有限会社ビー商店" not in page
     response = client.get(f"/supports/{subsidy}/datasheet.csv")
     assert response.headers["Content-Disposition"] == f'attachment; filename="datasheet-{subsidy}.csv"'
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not "…; charset=utf-8; charset=utf-8"
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0] == ["区分", "項目", "値", "情報源", "更新日"]
     assert ["基本情報", "商号・屋号", "株式会社みらい工房", "手入力"] == rows[2][:4]
     assert any(r[1] == "売上高" and r[2] == "98,765,000円" for r in rows)
-    data = client.get(f"/supports/{subsidy}/datasheet.json").get_json()
+    as_json = client.get(f"/supports/{subsidy}/datasheet.json")
+    assert as_json.headers["Content-Type"] == "application/json; charset=utf-8"
+    data = as_json.get_json()
     assert data["support"]["id"] == subsidy
     assert {"section": "基本情報", "label": "代表者の氏名", "value": "山田 花子"}.items() <= next(
         i for i in data["items"] if i["label"] == "代表者の氏名").items()

@@ -67,3 +67,25 @@ def test_pages_link_the_manifest_and_register_the_worker_from_a_file(client):
     assert re.search(r'<script src="/static/js/app.js\?v=\w+" defer></script>', html)
     with client.get("/static/js/app.js") as script:
         assert b'register("/sw.js"' in script.data
+
+
+def test_the_offline_page_asks_only_for_files_the_worker_caches(client):
+    body = text(client.get("/sw.js"))
+    precache = set(re.findall(r'"([^"]+)"', re.search(r"const PRECACHE = (\[.*?\]);", body).group(1)))
+    offline = text(client.get("/offline"))
+    wanted = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', offline))
+    assert wanted and wanted <= precache, wanted - precache
+
+
+def test_the_offline_page_is_served_under_the_address_asked_for(client):
+    # The cached /offline response is re-wrapped (a new Response has no URL), so a boosted link
+    # does not push /offline into the address bar.
+    body = text(client.get("/sw.js"))
+    offline_fn = body[body.index("function offlineResponse"):body.index("function cacheFirst")]
+    assert "new Response(body" in offline_fn and "cached.text()" in offline_fn
+
+
+def test_favicon_ico_is_an_icon_not_a_404(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/png"

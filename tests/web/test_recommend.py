@@ -186,3 +186,12 @@ def test_an_unknown_choice_is_refused_beside_its_group_keeping_what_was_ticked(o
 def test_interests_cannot_be_changed_without_the_csrf_token(owner, session):
     assert owner.post("/mypage/interests", data={"purpose": ["1"]}).status_code == 400
     assert stored(session) == {("purpose", 4)}
+
+
+def test_a_reason_every_popular_item_shares_is_said_once(client, app, catalog):
+    for key in ("it", "sales", "tax"):
+        browse(app, f"/supports/{catalog[key]}")
+    fragment = panel(client)
+    assert fragment.count("このポータルでよく見られている制度です。") == 1
+    assert "よく見られているもの" not in fragment  # the method label would only repeat the reason
+    assert "IT導入の補助金" in fragment and "設備投資の税制" in fragment

@@ -61,7 +61,7 @@ PUBLIC = {
     "news.index": "お知らせ", "news.detail": "公開済みのお知らせ", "news.rss": "RSS", "news.atom": "Atom",
     "recommend.index": "おすすめ（訪問者にも）", "recommend.panel": "おすすめの部分表示",
     "recommend.similar": "この制度を見た人は", "recommend.go": "おすすめのクリック計測",
-    "pwa.manifest": "PWA", "pwa.service_worker": "PWA", "pwa.offline": "PWA",
+    "pwa.manifest": "PWA", "pwa.service_worker": "PWA", "pwa.offline": "PWA", "pwa.favicon": "PWA",
     "api.supports": "公開API", "api.support": "公開API", "api.cases": "公開API", "api.case": "公開API",
     "api.openapi": "公開API", "api.benchmark": "公開API（計算だけ、保存しない）",
     "gbizid_standin.discovery": "開発用GビズIDの公開情報", "gbizid_standin.jwks": "開発用GビズIDの公開鍵",
@@ -293,7 +293,7 @@ def check(world: World, actor: str, target: Target, method: str, response) -> li
         if actor == wanted and method in ("GET", "HEAD") and status >= 400:
             problems.append(f"{where}: refused the {wanted} it is for")
     body = response.get_data(as_text=True) if response.mimetype and not response.mimetype.startswith(
-        "application/vnd") else ""
+        ("application/vnd", "image/")) else ""
     shown = body + response.headers.get("Location", "")
     problems += [f"{where}: shows {label} ({value})" for label, value in forbidden_strings(world, actor).items()
                  if value in shown and label not in CAPABILITY_SHOWS.get(endpoint, ())

@@ -31,7 +31,25 @@ def test_radar_points_sit_on_their_axes_at_their_scores():
     (series,) = chart.series([("2024-03", [5, 0, None, 5, 5, 5])])
     top = series.markers[0]
     assert top == (chart.CENTER, chart.CENTER - chart.RADIUS)  # ① at the top, 5 points = the outer ring
-    assert series.markers[1] == (chart.CENTER, chart.CENTER) == series.markers[2]  # 0 and 「-」 at the centre
+    assert series.markers[1] == (chart.CENTER, chart.CENTER)  # 0 points at the centre
+    assert len(series.markers) == 5  # 「-」 (None) gets no marker, not the centre like 0 points
+    assert not series.closed
     assert series.dash == "" and series.marker == "circle"
     styles = {(s.dash, s.marker) for s in chart.series([("a", [1] * 6), ("b", [1] * 6), ("c", [1] * 6)])}
     assert len(styles) == 3  # each period differs without colour
+
+
+def test_a_missing_score_breaks_the_line_instead_of_dropping_to_the_centre():
+    (series,) = chart.series([("a", [3, 3, None, 3, 3, 3])])
+    centre = f"{chart.CENTER},{chart.CENTER}"
+    assert series.segments and all(centre not in seg for seg in series.segments)
+    # one open line from ④ round to ② (five points), not through ③
+    assert len(series.segments) == 1 and len(series.segments[0].split(" ")) == 5
+    (full,) = chart.series([("b", [3] * 6)])
+    assert full.closed
+
+
+def test_equal_periods_stay_visible_and_are_named_equal():
+    newer, older = chart.series([("2025年3月期", [3, 2, 4, 1, 5, 3]), ("2024年3月期", [3, 2, 4, 1, 5, 3])])
+    assert older.same_as == "2025年3月期" and newer.same_as == ""
+    assert older.size > newer.size  # the older, drawn first, shows around the newer one's markers

@@ -120,3 +120,17 @@ def test_the_one_day_reminder_follows_the_seven_day_one(app, session):
     run(app, clock.now() + timedelta(days=6))
     keys = [n.key for n in notifications(session, user)]
     assert [k.rsplit(":", 1)[1] for k in keys] == ["7", "1"]
+
+
+def test_the_reminder_on_the_deadline_day_reads_as_japanese(app, session):
+    user = add_user(session, "today@example.jp")
+    day = today()
+    week, today_id = add_supports(session, support_record("来週締切", reception_end=day + timedelta(days=7)),
+                                  support_record("今日締切", reception_end=day))
+    save_support(session, user, week)
+    save_support(session, user, today_id)
+    run(app)
+    items = {n.support_id: n for n in notifications(session, user)}
+    assert items[today_id].body.startswith("マイリストに保存した支援制度は本日が締切です（")
+    assert "支援制度の本日" not in items[today_id].body
+    assert items[week].body.startswith("マイリストに保存した支援制度の締切まであと7日です（")
