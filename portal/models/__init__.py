@@ -12,6 +12,7 @@ from portal.models.connection import (Connection, ConnectionState, Decision, Pro
 from portal.models.content_state import ContentState
 from portal.models.event import Event
 from portal.models.identity import ExternalIdentity, StandinCodeUse
+from portal.models.inquiry import Inquiry
 from portal.models.interest import BusinessInterest
 from portal.models.job import Job, JobState, JobWorker, SiteKey
 from portal.models.invitation import BusinessInvitation
@@ -41,3 +42,4 @@ __all__ += ["Job", "JobState", "JobWorker", "SiteKey"]
 __all__ += ["SearchChange"]
 __all__ += ["BusinessInvitation"]
 __all__ += ["LimitCounter", "LoginSession", "LoginThrottle"]
+__all__ += ["Inquiry"]

@@ -40,6 +40,9 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 利用規約: the version this person last agreed to and when (None: no agreement recorded).
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_active(self) -> bool:  # flask-login: a disabled account cannot log in

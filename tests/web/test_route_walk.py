@@ -68,6 +68,10 @@ PUBLIC = {
     "gbizid_standin.authorize": "開発用GビズIDの利用者選択", "gbizid_standin.token": "開発用GビズIDのトークン",
     "gbizid_standin.userinfo": "開発用GビズIDのUserInfo（アクセストークンで守る）",
     "joining.guide": "会社のメンバーの追加のしかた（説明だけ）",
+    "site.terms": "利用規約", "site.privacy": "プライバシーポリシー", "site.faq": "よくある質問",
+    "site.accessibility": "アクセシビリティ方針", "site.sitemap": "サイトマップ",
+    "site.contact": "お問い合わせ（誰でも送れる。CSRFと回数の制限つき）", "site.contact_sent": "お問い合わせ受付の案内",
+    "site.account_deleted": "アカウント削除後の案内（ログアウトした後に表示する）",
 }
 
 #: Links sent by mail or pasted into a calendar program: the secret in the URL is the authorization,
@@ -87,7 +91,7 @@ CAPABILITY_SHOWS = {"joining.join": {"A の商号", "A の招待したメール"
 
 #: Only 職員 (the staff role): every other account gets 403.
 STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_clients.index", "staff_clients.new",
-              "staff_clients.edit", "staff_clients.set_active"}
+              "staff_clients.edit", "staff_clients.set_active", "site.inquiries"}
 
 #: Only 支援者: every other account gets 403.
 SUPPORTER_ONLY = {"agency.businesses"}
