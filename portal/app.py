@@ -123,6 +123,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.oauth import register as register_oauth
     from portal.pwa.views import bp as pwa
     from portal.recommend import register as register_recommend
+    from portal.site import register as register_site
     from portal.ui import add_nav_item
 
     for blueprint in (main, accounts, navi, mylist, mypage, api, pwa,
@@ -139,6 +140,7 @@ def configure_blueprints(app: Flask) -> None:
     register_recommend(app)  # the event log, おすすめ pages and fragments, interests on マイページ
     register_members(app)  # 会社のメンバー: invitations by e-mail, the members page, the guide
     register_experts(app)  # 専門家派遣依頼: the business's requests, the agency's inbox, the 職員's list
+    register_site(app)  # 利用規約, プライバシーポリシー, お問い合わせ…, agreeing again to new terms, own your data
     init_health(app)  # /readyz: the database, Redis, and the checks other features register
 
     add_nav_item(app, "navi.support_search", "支援制度を探す", 10)
@@ -156,6 +158,7 @@ def configure_blueprints(app: Flask) -> None:
     add_nav_item(app, "editorial.home", "職員のページ", 69, roles=("staff",))
     add_nav_item(app, "news.manage", "お知らせの管理", 70, roles=("staff",))
     add_nav_item(app, "staff_clients.index", "申請サイトの登録", 71, roles=("staff",))
+    add_nav_item(app, "site.inquiries", "お問い合わせ一覧", 72, roles=("staff",))
 
 
 def configure_errors(app: Flask) -> None:

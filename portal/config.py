@@ -23,6 +23,15 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "中小企業支援ポータル",
     "SITE_SHORT_NAME": "支援ポータル",
     "SITE_OPERATOR": "ポータル運営事務局",
+    # The pages of an official service (portal/site): who runs the portal, where to write, the terms.
+    "OPERATOR_ORGANISATION": "",  # the body responsible (e.g. 〇〇経済産業局); SITE_OPERATOR when empty
+    "OPERATOR_ADDRESS": "",
+    "OPERATOR_PHONE": "",
+    "PRIVACY_OFFICER": "",  # 個人情報保護管理者 named on the privacy policy; SITE_OPERATOR when empty
+    "CONTACT_EMAIL": "",  # where お問い合わせ are mailed; the address of MAIL_SENDER when empty
+    "CONTACT_RATE_LIMIT": "5 per 10 minutes;20 per day",  # per client address, on sending the form
+    "TERMS_VERSION": "2026-12-01",  # change it when the terms change: everyone is asked to agree again
+    "TERMS_ASK_UNRECORDED": False,  # also ask accounts with no agreement recorded (made before 0018 or by CLI)
     "SECRET_KEY": None,
     "DATABASE_URL": None,
     # Development (`make run`, the tests): keys may be generated into the instance folder. Outside it

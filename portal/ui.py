@@ -7,6 +7,7 @@ registered, so the header never links to a feature that does not exist.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -14,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
+from markupsafe import Markup, escape
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -80,10 +82,25 @@ def http_url(value: str | None) -> str:
     return value if value.lower().startswith(("http://", "https://")) else ""
 
 
+_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
+_CELL = re.compile(r"<(td|th)\b")
+
+
+def label_cells(html: str, headings) -> Markup:
+    """Gives every cell of every row the heading of its column as `data-label`, so that below 600 px
+    (where tables become cards, see portal.css) each value still says what it is."""
+    def row(match: re.Match) -> str:
+        names = iter(headings)
+        return _CELL.sub(lambda cell: f'{cell.group(0)} data-label="{escape(next(names, ""))}"', match.group(0))
+
+    return Markup(_ROW.sub(row, str(html)))
+
+
 def init_templates(app: Flask) -> None:
     app.extensions.setdefault("portal_nav", [])
     app.jinja_env.globals.update(asset_url=asset_url)
-    app.jinja_env.filters.update(jdate=format_date, jdatetime=format_datetime, http_url=http_url)
+    app.jinja_env.filters.update(jdate=format_date, jdatetime=format_datetime, http_url=http_url,
+                                 label_cells=label_cells)
 
     @app.context_processor
     def site_context():

@@ -38,6 +38,8 @@ class RegisterForm(FlaskForm):
     display_name = StringField("お名前（任意）", validators=[Length(max=100, message="100文字以内で入力してください。")])
     password = PasswordField("パスワード", validators=[required("パスワード"), StrongPassword()])
     password_confirm = PasswordField("パスワード（確認）", validators=[required("確認用のパスワード"), matches("password")])
+    agree_terms = BooleanField("利用規約とプライバシーポリシーに同意します", validators=[
+        DataRequired(message="登録するには、利用規約とプライバシーポリシーへの同意が必要です。")])
 
 
 class LoginForm(FlaskForm):

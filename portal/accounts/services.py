@@ -43,6 +43,11 @@ EVENT_LABELS = {
     "gbizid_unlinked": "GビズIDとの連携の解除",
     "connection_linked": "外部サービスとの連携",
     "connection_unlinked": "外部サービスとの連携の解除",
+    "terms_agreed": "利用規約への同意",
+    "data_exported": "データのダウンロード",
+    "member_left": "メンバーのアカウント削除",
+    "account_deleted": "アカウントの削除",
+    "business_deleted": "事業データの削除",
 }
 ALREADY_REGISTERED = "このメールアドレスは既に登録されています。ログインするか、パスワードの再設定をご利用ください。"
 # A second press of 「登録する」 within this time, with the same password, answers like the first.
@@ -98,9 +103,11 @@ def _same_registration(user: User | None, password: str) -> bool:
             and verify_password(user.password_hash, password))
 
 
-def register_user(session: Session, email: str, password: str, display_name: str, ip: str | None) -> User:
+def register_user(session: Session, email: str, password: str, display_name: str, ip: str | None,
+                  terms_version: str | None = None) -> User:
     """Creates the account and mails the confirmation link. The same registration sent twice (two
-    presses, or two requests racing) answers with the account the first one made, mailed once."""
+    presses, or two requests racing) answers with the account the first one made, mailed once.
+    `terms_version` is the version of 利用規約 the person agreed to on the form; it is recorded."""
     existing = find_user(session, email)
     if _same_registration(existing, password):
         return existing
@@ -112,6 +119,9 @@ def register_user(session: Session, email: str, password: str, display_name: str
     try:
         user = create_user(session, email, password, display_name=display_name)
         record_event(session, "register", user, user.email, ip)
+        if terms_version:
+            user.terms_version, user.terms_agreed_at = terms_version, clock.now()
+            record_event(session, "terms_agreed", user, user.email, ip, f"version {terms_version}")
         session.commit()
     except (IntegrityError, AccountError) as error:
         if isinstance(error, AccountError) and error.message != ALREADY_REGISTERED:

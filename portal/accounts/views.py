@@ -48,7 +48,8 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_user(get_session(), form.email.data, form.password.data,
-                                          form.display_name.data or "", _client_ip())
+                                          form.display_name.data or "", _client_ip(),
+                                          terms_version=current_app.config["TERMS_VERSION"])
         except services.AccountError as error:
             get_session().rollback()
             _attach(form, error)

@@ -93,8 +93,9 @@ def login(session: Session, issuer: str, claims: GbizClaims, ip: str | None) -> 
     if find_user(session, claims.email) is not None:
         raise GbizRefused("このメールアドレスのアカウントが既にあります。メールアドレスとパスワードでログインしてから、"
                           "アカウント設定の「GビズIDと連携」で連携してください。")
+    # terms_version "": an account made here has agreed to nothing yet; the next page asks (portal/site/terms.py).
     user = User(email=claims.email, password_hash=None, role=Role.BUSINESS, display_name=claims.person_name[:100],
-                email_confirmed_at=now, last_login_at=now)
+                email_confirmed_at=now, last_login_at=now, terms_version="")
     session.add(user)
     session.flush()
     identity = ExternalIdentity(user_id=user.id, issuer=issuer, subject=claims.subject, linked_at=now,

@@ -15,6 +15,7 @@ from portal.models.event import Event
 from portal.models.expert_request import (ExpertRequest, ExpertRequestRead, ExpertRequestReminder,
                                           ExpertRequestTransition, RequestFormat, RequestState)
 from portal.models.identity import ExternalIdentity, StandinCodeUse
+from portal.models.inquiry import Inquiry
 from portal.models.interest import BusinessInterest
 from portal.models.job import Job, JobState, JobWorker, SiteKey
 from portal.models.invitation import BusinessInvitation
@@ -47,3 +48,4 @@ __all__ += ["LimitCounter", "LoginSession", "LoginThrottle"]
 __all__ += ["ExpertRequest", "ExpertRequestRead", "ExpertRequestReminder", "ExpertRequestTransition", "RequestFormat",
             "RequestState"]
 __all__ += ["Article", "ArticleCategory", "Revision", "RevisionState", "article_supports"]
+__all__ += ["Inquiry"]

@@ -42,6 +42,9 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # 職員 only: "editor" (編集者: edit, submit; the default) or "publisher" (公開者: approve, publish).
     editor_role: Mapped[str | None] = mapped_column(String(20))
+    # 利用規約: the version this person last agreed to and when (None: no agreement recorded).
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_active(self) -> bool:  # flask-login: a disabled account cannot log in

@@ -17,8 +17,8 @@ from portal.store.agencies import (AGENCY_SECTION, add_agency_member, check_agen
                                    agency_values, businesses_of_agency, find_agency, link_agency, linked_agency,
                                    normalize_certification_number, unlink_agency, upsert_agency)
 from portal.store.applications import applications_of, remove_applications, save_applications
-from portal.store.businesses import (add_member, business_for_user, create_business, members, membership,
-                                     require_business)
+from portal.store.businesses import (add_member, business_for_user, create_business, delete_business, members,
+                                     membership, require_business)
 from portal.store.errors import AlreadyRegistered, InvalidValues, StoreError
 from portal.store.history import (MANUAL, HistoryLine, count_history, history, register_source_label, source_label,
                                   sources_of)
@@ -84,3 +84,4 @@ __all__ += ["AGENCY_SECTION", "add_agency_member", "check_agency_values", "agenc
             "normalize_certification_number", "remove_applications", "save_applications", "unlink_agency",
             "upsert_agency"]
 __all__ += ["Caution", "restored_source"]
+__all__ += ["delete_business"]

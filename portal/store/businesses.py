@@ -64,6 +64,14 @@ def add_member(session: Session, business: Business, user: User,
     return member
 
 
+def delete_business(session: Session, business: Business) -> None:
+    """Deletes the business and, through the database's cascades, every row of its data (sections,
+    history, sources, connections, consents, reports…). Its last member deleting their account asks
+    for this (portal/site/owndata.py), after revoking what third parties hold."""
+    session.delete(business)
+    session.flush()
+
+
 def members(session: Session, business: Business) -> list[tuple[BusinessMember, User]]:
     rows = session.execute(select(BusinessMember, User).join(User, User.id == BusinessMember.user_id)
                            .where(BusinessMember.business_id == business.id)

@@ -46,6 +46,53 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  /* Phones: the navi's filters wait in a drawer (<details id="navi-drawer">, sent open) so that the
+     results come first. Closed at load on a narrow screen; across a swap of the region it keeps the
+     state it had, so ticking filters inside the open drawer does not close it. 「N件を表示」 closes it and
+     moves to the results. */
+  document.documentElement.classList.add("js");
+  var PHONE = window.matchMedia("(max-width: 47.99rem)");
+  var drawerWasOpen = null;
+
+  function settleDrawer() {
+    var drawer = document.getElementById("navi-drawer");
+    if (!drawer) {
+      return;
+    }
+    if (!PHONE.matches) {
+      drawer.open = true;
+    } else {
+      drawer.open = drawerWasOpen === true;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", settleDrawer);
+  PHONE.addEventListener("change", function () {
+    drawerWasOpen = false;
+    settleDrawer();
+  });
+  document.addEventListener("htmx:beforeSwap", function () {
+    var drawer = document.getElementById("navi-drawer");
+    drawerWasOpen = drawer ? drawer.open : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    settleDrawer();
+    drawerWasOpen = null;
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".navi__show a");
+    if (!link) {
+      return;
+    }
+    var drawer = document.getElementById("navi-drawer");
+    var results = document.getElementById("navi-results");
+    if (drawer && results) {
+      event.preventDefault();
+      drawer.open = false;
+      results.scrollIntoView();
+      results.focus({ preventScroll: true });
+    }
+  });
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var summary = document.querySelector(".error-summary");

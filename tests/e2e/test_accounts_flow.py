@@ -16,6 +16,7 @@ def test_register_confirm_login_logout(page: Page, live_server, mailbox, new_ema
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード", exact=True).fill(PASSWORD)
     page.get_by_label("パスワード（確認）").fill(PASSWORD)
+    page.get_by_label("利用規約とプライバシーポリシーに同意します").check()
     page.get_by_role("button", name="登録する").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("確認メールを送信しました")

@@ -32,8 +32,14 @@ def test_logging_in_with_the_stand_in_gbizid_lands_on_mypage_with_the_business(p
     page.get_by_label("GビズIDプライム（個人事業主）", exact=False).check()
     page.get_by_role("button", name="この利用者でログイン").click()
 
-    expect(page).to_have_url(re.compile(r"/mypage/$"))
+    # The account the log-in made has agreed to nothing yet: the terms come first, then マイページ.
+    expect(page).to_have_url(re.compile(r"/account/terms\?next=/mypage/$"))
     expect(page.get_by_role("status").first).to_contain_text("GビズID（GビズIDプライム）でログインしました")
+    expect(page.get_by_role("heading", level=1)).to_have_text("利用規約への同意")
+    assert_accessible(page)
+    page.get_by_label("利用規約とプライバシーポリシーに同意します").check()
+    page.get_by_role("button", name="同意して続ける").click()
+    expect(page).to_have_url(re.compile(r"/mypage/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
     basic = page.locator("#basic")
     expect(basic).to_contain_text("さくら整体院")

@@ -14,10 +14,10 @@ pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.instants]
 PASSWORD = "hikari-no-michi-42"
 
 
-def register(client, email="taro@example.jp", password=PASSWORD, confirm=None, name="山田太郎"):
+def register(client, email="taro@example.jp", password=PASSWORD, confirm=None, name="山田太郎", agree=True):
     return submit(client, "/account/register", {
         "email": email, "display_name": name, "password": password,
-        "password_confirm": password if confirm is None else confirm,
+        "password_confirm": password if confirm is None else confirm, **({"agree_terms": "y"} if agree else {}),
     })
 
 

@@ -72,13 +72,20 @@ def choose(client, authorize_url: str, identity: str, action: str = "login"):
                                                           "action": action})
 
 
-def gbizid_login(client, identity: str = "minato-prime", start: str = "/account/gbizid/login"):
-    """The whole browser side of a log-in; returns the portal's answer to the callback."""
+def gbizid_login(client, identity: str = "minato-prime", start: str = "/account/gbizid/login", agree: bool = True):
+    """The whole browser side of a log-in; returns the portal's answer to the callback. An account the
+    log-in made has agreed to no terms yet: with `agree`, the person agrees as the next page asks."""
     started = client.get(start)
     assert started.status_code == 302, text(started)
     back = choose(client, started.headers["Location"], identity)
     assert back.status_code == 302
-    return client.get(local_path(back.headers["Location"]))
+    answer = client.get(local_path(back.headers["Location"]))
+    if agree and answer.status_code in (302, 303):
+        asked = client.get("/account/terms")
+        if asked.status_code == 200 and "引き続きご利用いただくには" in text(asked):
+            assert client.post("/account/terms", data={"csrf_token": csrf_from(text(asked)),
+                                                       "agree": "y"}).status_code == 303
+    return answer
 
 
 def gbizid_link(client, identity: str = "minato-prime"):
@@ -137,6 +144,13 @@ def test_first_prime_login_creates_the_user_and_the_business_from_the_claims(cli
     page = text(client.get("/mypage/"))
     assert "株式会社みなと製作所" in page and "横浜市中区山下町1番地" in page and "GビズID" in page
     assert "API連携（ワンスオンリー）」は使えません" not in page
+
+
+def test_an_account_made_by_the_first_gbizid_login_is_asked_to_agree_to_the_terms(client, session, provider):
+    assert gbizid_login(client, "minato-prime", agree=False).headers["Location"] == "/mypage/"
+    asked = client.get("/mypage/")
+    assert asked.status_code == 303 and asked.headers["Location"].startswith("/account/terms")
+    assert user_by_email(session, "minato.prime@gbizid-standin.example.jp").terms_version == ""
 
 
 def test_a_second_login_finds_the_same_user(client, app, session, provider):
@@ -232,10 +246,10 @@ def test_an_entry_account_logs_in_but_may_not_share_through_the_api(client, app,
 
 def test_an_entry_account_never_joins_an_existing_business(client, session, provider):
     make_business(session, corporate_number="5999901000011", name="合同会社あおば珈琲")
-    gbizid_login(client, "aoba-entry")
+    gbizid_login(client, "aoba-entry", agree=False)  # the page that asks for the terms shows the message
     entry = user_by_email(session, "aoba.entry@gbizid-standin.example.jp")
     assert membership(session, entry) is None
-    assert "エントリーのアカウントでは参加できません" in text(client.get("/mypage/"))
+    assert "エントリーのアカウントでは参加できません" in text(client.get("/mypage/", follow_redirects=True))
 
 
 def test_an_email_of_a_local_account_is_not_taken_over(client, session, provider):

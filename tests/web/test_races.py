@@ -155,7 +155,7 @@ def test_one_registration_sent_eight_times_at_once_makes_one_account_and_one_mai
     tabs = [Visitor(base) for _ in range(8)]
     tokens = [tab.csrf("/account/register") for tab in tabs]
     form = {"email": "hayai@example.jp", "display_name": "", "password": "ichiban-nori-2024",
-            "password_confirm": "ichiban-nori-2024"}
+            "password_confirm": "ichiban-nori-2024", "agree_terms": "y"}
     results = fire(8, lambda i: tabs[i].post("/account/register", {**form, "csrf_token": tokens[i]}))
     assert statuses(results) == [303] * 8  # every press answers as the first did
     assert session.scalar(select(func.count()).select_from(User).where(User.email == "hayai@example.jp")) == 1
@@ -167,7 +167,8 @@ def test_racing_registrations_of_one_address_with_different_passwords_get_a_mess
     tokens = [tab.csrf("/account/register") for tab in tabs]
     results = fire(6, lambda i: tabs[i].post("/account/register", {
         "csrf_token": tokens[i], "email": "dareka@example.jp", "display_name": "",
-        "password": f"betsu-no-kagi-{i}x", "password_confirm": f"betsu-no-kagi-{i}x"}))
+        "password": f"betsu-no-kagi-{i}x", "password_confirm": f"betsu-no-kagi-{i}x",
+        "agree_terms": "y"}))
     assert sorted(statuses(results)) == [303] + [422] * 5
     assert all("既に登録されています" in r.text for r in results if r.status_code == 422)
 
@@ -213,6 +214,7 @@ def test_registrations_racing_from_one_address_stop_at_its_limit(app, base, sess
     tokens = [tab.csrf("/account/register") for tab in tabs]
     results = fire(12, lambda i: tabs[i].post("/account/register", {
         "csrf_token": tokens[i], "email": f"renzoku{i}@example.jp", "display_name": "",
-        "password": "renzoku-touroku-1", "password_confirm": "renzoku-touroku-1"}))
+        "password": "renzoku-touroku-1", "password_confirm": "renzoku-touroku-1",
+        "agree_terms": "y"}))
     assert sorted(statuses(results)) == [303] * 5 + [429] * 7
     assert session.scalar(select(func.count()).select_from(User)) == 5

@@ -70,6 +70,10 @@ PUBLIC = {
     "joining.guide": "会社のメンバーの追加のしかた（説明だけ）",
     "articles.index": "経営お役立ちコンテンツ（公開済みの記事だけ）", "articles.detail": "公開済みの記事（下書きは404）",
     "articles.atom": "記事のAtomフィード", "api.articles": "公開API", "api.article": "公開API（下書きは404）",
+    "site.terms": "利用規約", "site.privacy": "プライバシーポリシー", "site.faq": "よくある質問",
+    "site.accessibility": "アクセシビリティ方針", "site.sitemap": "サイトマップ",
+    "site.contact": "お問い合わせ（誰でも送れる。CSRFと回数の制限つき）", "site.contact_sent": "お問い合わせ受付の案内",
+    "site.account_deleted": "アカウント削除後の案内（ログアウトした後に表示する）",
 }
 
 #: Links sent by mail or pasted into a calendar program: the secret in the URL is the authorization,
@@ -99,7 +103,8 @@ STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_
                "editorial.home", "editorial.support_list", "editorial.article_list", "editorial.support_edit",
                "editorial.article_new", "editorial.article_edit", "editorial.case_list", "editorial.case_edit",
                *(f"editorial.{kind}_{action}" for kind in ("support", "article", "case")
-                 for action in ("history", "diff", "submit", "review", "publish", "revert"))}
+                 for action in ("history", "diff", "submit", "review", "publish", "revert")),
+               "site.inquiries"}
 
 #: Only 支援者: every other account gets 403.
 SUPPORTER_ONLY = {"agency.businesses", "expert_inbox.index", "expert_inbox.new", "expert_inbox.create"}
