@@ -82,9 +82,9 @@ def test_the_worker_job_repairs_an_index_left_behind_and_is_idempotent(app, tmp_
     run(app, "import", "supports", JGRANTS_LIST, "--format", "jgrants")
     import_elsewhere(app, tmp_path, MIRASAPO_SUPPORTS)
     assert found(app, "ものづくり") == set()
-    assert catch_up_search(app) == {"supports": 4, "cases": 0}
+    assert catch_up_search(app) == {"supports": 4, "cases": 0, "articles": 0}
     assert len(found(app, "ものづくり")) == 1
-    assert catch_up_search(app) == {"supports": 0, "cases": 0}
+    assert catch_up_search(app) == {"supports": 0, "cases": 0, "articles": 0}
 
 
 def test_a_search_repairs_an_index_left_behind(app, client, tmp_path):
