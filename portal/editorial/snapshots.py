@@ -4,7 +4,7 @@ written back to the live row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -34,7 +34,7 @@ LABELS = {
     "subsidy_max_limit": "補助上限額（円）", "keywords": "キーワード", "authorities": "所管",
     "tags": "分類", "category": "カテゴリ", "supports": "紹介した・使った制度", "body_format": "本文の形式",
     "company_name": "会社名", "company_type": "会社の種類", "location_name": "所在地", "background": "背景",
-    "challenges": "取組", "results": "成果", "year": "年", "employees": "従業員数",
+    "challenges": "取組", "results": "成果", "year": "年", "employees": "従業員数", "unpublish_at": "掲載終了の日時",
 }
 
 
@@ -70,13 +70,15 @@ def apply_support(support: Support, data: dict[str, Any]) -> None:
 
 def article_snapshot(article: Article) -> dict[str, Any]:
     return {"title": article.title, "category": article.category, "summary": article.summary, "body": article.body,
-            "keywords": list(article.keywords or []), "supports": [s.id for s in article.supports]}
+            "keywords": list(article.keywords or []), "supports": [s.id for s in article.supports],
+            "unpublish_at": article.unpublish_at.isoformat() if article.unpublish_at else None}
 
 
 def apply_article(session: Session, article: Article, data: dict[str, Any]) -> None:
     for name in ARTICLE_TEXT:
         setattr(article, name, data.get(name) or "")
     article.keywords = list(data.get("keywords") or [])
+    article.unpublish_at = datetime.fromisoformat(data["unpublish_at"]) if data.get("unpublish_at") else None
     ids = [int(i) for i in data.get("supports") or []]
     if [s.id for s in article.supports] != sorted(ids):
         article.supports = list(session.scalars(select(Support).where(Support.id.in_(ids)).order_by(Support.id))) if ids else []
