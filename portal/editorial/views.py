@@ -130,6 +130,46 @@ def support_edit(support_id: int):
                  latest)
 
 
+def _create(kind: str, obj_form, data: dict, problems: dict, preview_markup):
+    """The first save of a brand-new measure or case: 第1版 as a draft, nothing public yet."""
+    session = get_session()
+    if obj_form.csrf_token.errors or problems or request.form.get("action") == "preview":
+        attach(obj_form, problems)
+        return _edit_page(kind, None, obj_form, preview=preview_markup if not problems else None,
+                          status=400 if obj_form.csrf_token.errors else 422 if problems else 200)
+    obj, rev = services.create_draft(session, current_user, kind, data, note=obj_form.note.data or "",
+                                     major=bool(obj_form.major.data))
+    submitted = request.form.get("then") == "submit"
+    if submitted:
+        services.submit(session, current_user, kind, obj)
+    session.commit()
+    flash(f"「{obj.title}」を新しく作り、第1版を下書きとして保存しました" + ("。確認に出しました。" if submitted else "。"
+                                                                 "公開するまで一般の利用者には見えません。"), "success")
+    return redirect_after_post(f"editorial.{kind}_history", **{f"{kind}_id": obj.id})
+
+
+@bp.route("/supports/new", methods=["GET", "POST"])
+def support_new():
+    form = SupportForm()
+    if request.method != "POST":
+        return _edit_page("support", None, form)
+    form.validate_on_submit()
+    data, problems = form.to_data({"body_format": "markdown"})
+    return _create("support", form, data, problems, render_body(data["body"], "markdown"))
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def case_new():
+    session = get_session()
+    form = CaseForm()
+    form.supports.choices, known = _support_choices(session)
+    if request.method != "POST":
+        return _edit_page("case", None, form)
+    form.validate_on_submit()
+    data, problems = form.to_data({}, known)
+    return _create("case", form, data, problems, None)
+
+
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
 def case_edit(case_id: int):
     session = get_session()
@@ -200,9 +240,7 @@ def _diff(kind: str, object_id: int):
         old = services.revision_of(session, kind, object_id, old_arg)
         old_data, old_label = old.data, f"第{old.number}版"
     else:
-        from portal.editorial.snapshots import snapshot
-
-        old_data, old_label = snapshot(session, kind, obj), "公開中の内容"
+        old_data, old_label = services.live_data(session, kind, obj), "公開中の内容"
     return render("staff/diff.html", kind=kind, obj=obj, changes=services.diff(old_data, new.data),
                   old_label=old_label, new_label=f"第{new.number}版", revisions=revisions)
 
@@ -211,12 +249,13 @@ def _action(kind: str, object_id: int, action: str):
     session = get_session()
     obj = services.get_object(session, kind, object_id)
     target = url_for(f"editorial.{kind}_history", **{f"{kind}_id": object_id})
+    rev = None
     try:
         if action == "submit":
             services.submit(session, current_user, kind, obj)
             message = "確認に出しました。公開者の承認を待ちます。"
         elif action == "publish":
-            services.publish_now(session, current_user, kind, obj)
+            rev = services.publish_now(session, current_user, kind, obj)
             message = "確認を省いて公開しました。"
         elif action == "revert":
             rev = services.revision_of(session, kind, object_id, request.form.get("revision"))
@@ -235,6 +274,8 @@ def _action(kind: str, object_id: int, action: str):
         return redirect_after_post_url(target)
     session.commit()
     flash(message, "success")
+    if rev is not None and rev.object_id != object_id:  # a new item's first publication: it has its real id now
+        target = url_for(f"editorial.{kind}_history", **{f"{kind}_id": rev.object_id})
     return redirect_after_post_url(target)
 
 
