@@ -82,6 +82,10 @@ class SupportForm(ChangeFields, FlaskForm):
     tag_industry = _checkboxes(*TAG_CHOICES["industry"])
     tag_prefecture = _checkboxes(*TAG_CHOICES["prefecture"])
 
+    related = SelectMultipleField("関連する支援制度", choices=[], validate_choice=False, coerce=str,
+                                  option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False))
+    related_q = StringField("関連する支援制度を名称で探す", render_kw={"type": "search", "autocomplete": "off", "maxlength": 100})
+
     TAG_FIELDS = tuple(f"tag_{k}" for k in TAG_CHOICES)
 
     def fill(self, data: dict[str, Any]) -> None:

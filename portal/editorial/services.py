@@ -354,11 +354,15 @@ def line_diff(old: str, new: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _blank(value: Any) -> Any:
+    return None if value in (None, "", [], {}) else value
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The fields that differ, each with its side-by-side lines."""
     changed = []
     for name in dict.fromkeys([*old, *new]):
-        if old.get(name) != new.get(name):
+        if _blank(old.get(name)) != _blank(new.get(name)):  # a field absent from an older revision = empty
             changed.append((snapshots.LABELS.get(name, name),
                             line_diff(snapshots.display(old.get(name)), snapshots.display(new.get(name)))))
     return changed

@@ -35,6 +35,7 @@ LABELS = {
     "tags": "分類", "category": "カテゴリ", "supports": "紹介した・使った制度", "body_format": "本文の形式",
     "company_name": "会社名", "company_type": "会社の種類", "location_name": "所在地", "background": "背景",
     "challenges": "取組", "results": "成果", "year": "年", "employees": "従業員数", "unpublish_at": "掲載終了の日時",
+    "related": "関連する支援制度",
 }
 
 
@@ -50,6 +51,7 @@ def support_snapshot(support: Support) -> dict[str, Any]:
     data["keywords"] = list(support.keywords or [])
     data["authorities"] = [dict(a) for a in support.authorities or []]
     data["tags"] = {kind: support.tag_values(kind) for kind in TAG_KINDS if support.tag_values(kind)}
+    data["related"] = [dict(r) for r in support.related_refs or []]
     return data
 
 
@@ -63,6 +65,8 @@ def apply_support(support: Support, data: dict[str, Any]) -> None:
     support.body_format = data.get("body_format") or "markdown"
     support.keywords = list(data.get("keywords") or [])
     support.authorities = list(data.get("authorities") or [])
+    if "related" in data:  # revisions saved before related measures were edited leave them alone
+        support.related_refs = [dict(r) for r in data["related"] or []]
     wanted = {(kind, str(v)) for kind, values in (data.get("tags") or {}).items() for v in values}
     if {(t.kind, t.value) for t in support.tags} != wanted:
         support.tags = [SupportTag(kind=k, value=v) for k, v in sorted(wanted)]
@@ -136,7 +140,7 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "\n".join(v.get("name", "") + (f"（{v.get('kind')}）" if v.get("kind") else "") if isinstance(v, dict)
+        return "\n".join((v.get("name") or v.get("title") or "") + (f"（{v.get('kind')}）" if v.get("kind") else "") if isinstance(v, dict)
                          else str(v) for v in value)
     if isinstance(value, dict):
         return "\n".join(f"{k}: {', '.join(str(x) for x in v)}" for k, v in sorted(value.items()))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.content.markup import render_body, render_markdown
+from portal.content.services import resolve_related
 from portal.db import get_session
 from portal.editorial import services
 from portal.editorial.forms import TAG_CHOICES, ArticleForm, CaseForm, SupportForm
@@ -83,30 +84,73 @@ def _support_choices(session) -> tuple[list[tuple[str, str]], set[int]]:
     return [(str(i), t) for i, t in rows], {i for i, _t in rows}
 
 
-def _edit_page(kind: str, obj, form, *, preview=None, status: int = 200, rev=None):
+def _edit_page(kind: str, obj, form, *, preview=None, status: int = 200, rev=None, related=None):
     locked = rev is not None and rev.state in services.LOCKING
     template = f"staff/edit_{kind}.html"
-    return render(template, http_status=status, form=form, obj=obj, kind=kind, latest=rev, locked=locked,
+    return render(template, block="related_picker" if related is not None and related.get("htmx") else None,
+                  http_status=status, form=form, obj=obj, kind=kind, latest=rev, locked=locked, related=related or {},
                   preview=preview, tag_fields=[(f"tag_{k}", label) for k, (label, _c) in TAG_CHOICES.items()])
 
 
-def _save(kind: str, obj, form, data: dict, problems: dict, preview_markup, latest=None):
+def _related_refs(obj, base: dict) -> list[dict]:
+    if "related" in base:
+        return list(base["related"] or [])
+    return [] if obj is None or services.is_staged(obj) else [dict(r) for r in obj.related_refs or []]
+
+
+def _related_picker(session, obj, form: SupportForm, base: dict) -> dict:
+    """Related measures as labelled checkboxes: those chosen, then those the search found. What was
+    ticked comes from the submitted form (POST, or the htmx/no-JS GET that searched), else from `base`."""
+    args = request.form if request.method == "POST" else request.args
+    own = obj.id if obj is not None else None
+    current = [s for _ref, s in resolve_related(session, _related_refs(obj, base)) if s is not None]
+    if "related_shown" in args:
+        chosen = [int(v) for v in args.getlist("related") if v.isdigit()]
+    else:
+        chosen = [s.id for s in current]
+    q = (args.get("related_q") or "").strip()[:100]
+    form.related_q.data = q
+    picked = {s.id: s for s in current}
+    missing = [i for i in chosen if i not in picked]
+    if missing:
+        picked.update({s.id: s for s in session.scalars(select(Support).where(Support.id.in_(missing)))})
+    found = []
+    if q:
+        found = [s for s in session.scalars(select(Support).where(Support.title.contains(q, autoescape=True))
+                                            .order_by(Support.title, Support.id).limit(20)) if s.id != own]
+    shown = [picked[i] for i in chosen if i in picked] + [s for s in current if s.id not in chosen]
+    shown += [s for s in found if s.id not in {x.id for x in shown}]
+    form.related.choices = [(str(s.id), s.title) for s in shown if s.id != own]
+    form.related.data = [str(i) for i in chosen if i in picked and i != own]
+    return {"q": q, "found": found, "htmx": request.method == "GET" and "related_shown" in args,
+            "chosen": [picked[i] for i in chosen if i in picked and i != own], "base": base, "obj": obj}
+
+
+def _related_data(obj, picker: dict) -> list[dict]:
+    """The refs to save: links that name no measure in the portal are kept, then the ticked measures."""
+    session = get_session()
+    external = [ref for ref, s in resolve_related(session, _related_refs(obj, picker["base"])) if s is None]
+    return external + [{"title": s.title, "url": "", "source": s.source, "source_id": s.source_id}
+                       for s in picker["chosen"]]
+
+
+def _save(kind: str, obj, form, data: dict, problems: dict, preview_markup, latest=None, related=None):
     """Shared by both kinds: a preview, or a new revision; errors keep what was typed."""
     session = get_session()
     if form.csrf_token.errors:
-        return _edit_page(kind, obj, form, status=400, rev=latest)
+        return _edit_page(kind, obj, form, status=400, rev=latest, related=related)
     if problems:
         attach(form, problems)
-        return _edit_page(kind, obj, form, status=422, rev=latest)
+        return _edit_page(kind, obj, form, status=422, rev=latest, related=related)
     if request.form.get("action") == "preview":
-        return _edit_page(kind, obj, form, preview=preview_markup, rev=latest)
+        return _edit_page(kind, obj, form, preview=preview_markup, rev=latest, related=related)
     try:
         rev = services.save_draft(session, current_user, kind, obj, data, note=form.note.data or "",
                                   major=bool(form.major.data))
     except Conflict as error:
         session.rollback()
         flash(str(error), "error")
-        return _edit_page(kind, obj, form, status=409, rev=latest)
+        return _edit_page(kind, obj, form, status=409, rev=latest, related=related)
     if request.form.get("then") == "submit":
         services.submit(session, current_user, kind, obj)
     session.commit()
@@ -123,19 +167,23 @@ def support_edit(support_id: int):
     latest, base = services.working(session, "support", support)
     if request.method != "POST":
         form.fill(base)
-        return _edit_page("support", support, form, rev=latest)
+        return _edit_page("support", support, form, rev=latest, related=_related_picker(session, support, form, base))
     form.validate_on_submit()
+    picker = _related_picker(session, support, form, base)
     data, problems = form.to_data(base)
+    data["related"] = _related_data(support, picker)
+    if request.form.get("action") == "related":  # the search without JavaScript: everything typed is kept
+        return _edit_page("support", support, form, rev=latest, related=picker)
     return _save("support", support, form, data, problems, render_body(data["body"], data.get("body_format") or "markdown"),
-                 latest)
+                 latest, picker)
 
 
-def _create(kind: str, obj_form, data: dict, problems: dict, preview_markup):
+def _create(kind: str, obj_form, data: dict, problems: dict, preview_markup, related=None):
     """The first save of a brand-new measure or case: 第1版 as a draft, nothing public yet."""
     session = get_session()
     if obj_form.csrf_token.errors or problems or request.form.get("action") == "preview":
         attach(obj_form, problems)
-        return _edit_page(kind, None, obj_form, preview=preview_markup if not problems else None,
+        return _edit_page(kind, None, obj_form, preview=preview_markup if not problems else None, related=related,
                           status=400 if obj_form.csrf_token.errors else 422 if problems else 200)
     obj, rev = services.create_draft(session, current_user, kind, data, note=obj_form.note.data or "",
                                      major=bool(obj_form.major.data))
@@ -150,12 +198,17 @@ def _create(kind: str, obj_form, data: dict, problems: dict, preview_markup):
 
 @bp.route("/supports/new", methods=["GET", "POST"])
 def support_new():
+    session = get_session()
     form = SupportForm()
     if request.method != "POST":
-        return _edit_page("support", None, form)
+        return _edit_page("support", None, form, related=_related_picker(session, None, form, {}))
     form.validate_on_submit()
+    picker = _related_picker(session, None, form, {})
     data, problems = form.to_data({"body_format": "markdown"})
-    return _create("support", form, data, problems, render_body(data["body"], "markdown"))
+    data["related"] = _related_data(None, picker)
+    if request.form.get("action") == "related":
+        return _edit_page("support", None, form, related=picker)
+    return _create("support", form, data, problems, render_body(data["body"], "markdown"), picker)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

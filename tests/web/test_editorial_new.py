@@ -3,6 +3,8 @@ public page, list, search or API can see until a 公開者 publishes it; then it
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -115,3 +117,46 @@ def test_an_unknown_staging_id_is_404(app, client):
     staff(app, client)
     assert client.get(f"/staff/supports/{NEW_BASE + 999}/history").status_code == 404
     assert client.get(f"/staff/cases/{NEW_BASE + 999}/edit").status_code == 404
+
+
+# --- related measures chosen by search ---------------------------------------------------------
+
+def test_related_measures_are_found_by_search_kept_as_typed_and_applied_on_publish(app, client, session):
+    main, it, other = add_supports(session, support_record("ものづくり補助金", summary="設備投資"),
+                                   support_record("IT導入補助金"), support_record("IT人材育成助成"))
+    staff(app, client, "publisher@example.jp", publisher=True)
+    url = f"/staff/supports/{main}/edit"
+    page = text(client.get(url))
+    assert 'name="related_q"' in page and "関連する支援制度はまだありません" in page
+
+    # without JavaScript: the search button re-renders the form, nothing typed is lost, nothing saved
+    found = submit(client, url, {"title": "ものづくり補助金（改）", "summary": "設備投資", "related_q": "IT",
+                                 "related_shown": "1", "action": "related"})
+    body = text(found)
+    assert found.status_code == 200 and 'value="ものづくり補助金（改）"' in body
+    assert "IT導入補助金</label>" in body and "IT人材育成助成</label>" in body and "「IT」に一致する制度：2件" in body
+    assert 'ものづくり補助金</label>' not in body  # never related to itself
+    assert session.scalar(select(func.count(Revision.id))) == 0
+
+    # a plain GET (bookmarkable, what htmx asks for) searches too; htmx gets only the picker
+    assert "IT導入補助金</label>" in text(client.get(f"{url}?related_q=IT導入"))
+    fragment = client.get(f"{url}?related_q=IT導入&related_shown=1&related={other}", headers={"HX-Request": "true"})
+    piece = text(fragment)
+    assert fragment.status_code == 200 and "<html" not in piece and 'id="related-picker"' in piece
+    assert re.search(rf'<input[^>]*checked[^>]*value="{other}"|<input[^>]*value="{other}"[^>]*checked', piece)
+    assert "IT導入補助金</label>" in piece  # the ticked one stays, the found one is offered
+
+    saved = submit(client, url, {"title": "ものづくり補助金", "summary": "設備投資", "related_shown": "1",
+                                 "related": [str(it)], "note": "関連制度を追加"})
+    assert saved.status_code == 303
+    rev = _new_revision(session, "support")
+    assert rev.data["related"] == [{"title": "IT導入補助金", "url": "", "source": "test", "source_id": rev.data["related"][0]["source_id"]}]
+    client._cookies.clear()
+    assert "IT導入補助金" not in text(client.get(f"/supports/{main}"))  # a draft: not live yet
+    again(client, "publisher@example.jp")
+    assert "IT導入補助金" in text(client.get(url))  # the draft is what the editor continues from
+    assert "関連する支援制度" in text(client.get(f"/staff/supports/{main}/diff"))
+    submit(client, f"/staff/supports/{main}/history", {}, action=f"/staff/supports/{main}/publish")
+    client._cookies.clear()
+    public = client.get(f"/supports/{main}").get_data(as_text=True)
+    assert f'href="/supports/{it}"' in public and "関連する支援制度" in public
