@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.content.markup import render_body, render_markdown
@@ -28,7 +28,7 @@ from portal.ui import JST
 bp = Blueprint("editorial", __name__, url_prefix="/staff")
 bp.before_request(refuse_unless_staff)
 
-STAFF_TOOLS = (("editorial.support_list", "支援制度の編集"), ("editorial.case_list", "事例の編集"), ("editorial.article_list", "記事（経営お役立ちコンテンツ）の編集"),
+STAFF_TOOLS = (("editorial.audit", "編集の記録（監査ログ）"), ("editorial.support_list", "支援制度の編集"), ("editorial.case_list", "事例の編集"), ("editorial.article_list", "記事（経営お役立ちコンテンツ）の編集"),
                ("news.manage", "お知らせの編集"), ("staff_clients.index", "申請サイト（ワンスオンリーAPI）の登録"))
 
 
@@ -67,6 +67,47 @@ def article_list():
     rows = session.execute(select(Article.id, Article.title, Article.updated_at, Article.published_at)
                            .order_by(Article.id.desc()).limit(200)).all()
     return render("staff/list.html", kind="article", rows=rows, q="")
+
+
+AUDIT_ACTIONS = {"create": "新しく作成", "save": "下書きを保存", "submit": "確認に出した", "approve": "承認して公開",
+                 "schedule": "承認して公開を予約", "return": "差し戻し", "publish": "確認を省いて公開", "revert": "前の版に戻した",
+                 "propose": "取り込みの更新を提案", "scheduled_publish": "予約した日時に公開", "unpublish": "掲載終了（自動）"}
+AUDIT_KINDS = {"support": "支援制度", "case": "事例", "article": "記事"}
+AUDIT_PER_PAGE = 50
+
+
+def _audit_row(event, user) -> dict:
+    """One editorial event as 職員 read it: who, when, what, which item (the detail starts `kind:id`)."""
+    kind, _, rest = (event.detail or "").partition(":")
+    number, _, rest = rest.partition(" ")
+    object_id = int(number) if number.isdigit() else None
+    staged = object_id is not None and object_id >= services.NEW_BASE
+    return {"at": event.at, "who": user.name_for_display if user else "（自動処理）",
+            "action": AUDIT_ACTIONS.get(event.event.removeprefix("editorial."), event.event),
+            "kind": kind if kind in AUDIT_KINDS else None, "kind_label": AUDIT_KINDS.get(kind, ""),
+            "object_id": object_id if kind in AUDIT_KINDS and not staged else None, "staged": staged, "text": rest}
+
+
+@bp.get("/audit")
+def audit():
+    from portal.models import AuditEvent, User
+
+    session = get_session()
+    kind = request.args.get("kind") or ""
+    kind = kind if kind in AUDIT_KINDS else ""
+    page = request.args.get("page", "1")
+    page = max(int(page), 1) if page.isascii() and page.isdigit() else 1
+    where = [AuditEvent.event.like("editorial.%")]
+    if kind:
+        where.append(AuditEvent.detail.like(f"{kind}:%"))
+    total = session.scalar(select(func.count(AuditEvent.id)).where(*where)) or 0
+    pages = max((total + AUDIT_PER_PAGE - 1) // AUDIT_PER_PAGE, 1)
+    page = min(page, pages)
+    rows = session.execute(select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.user_id).where(*where)
+                           .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                           .limit(AUDIT_PER_PAGE).offset((page - 1) * AUDIT_PER_PAGE)).all()
+    return render("staff/audit.html", rows=[_audit_row(e, u) for e, u in rows], kind=kind, kinds=AUDIT_KINDS,
+                  page=page, pages=pages, total=total)
 
 
 def _parse_local(value: str | None) -> datetime | None:

@@ -12,7 +12,7 @@ from portal.editorial.services import NEW_BASE
 from portal.models import AuditEvent, Case, Revision, Support
 from tests.factories import add_supports, support_record
 from tests.helpers import submit, text
-from tests.web.test_accounts import login
+from tests.web.test_accounts import login, make_user
 from tests.web.test_editorial import staff
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -160,3 +160,49 @@ def test_related_measures_are_found_by_search_kept_as_typed_and_applied_on_publi
     client._cookies.clear()
     public = client.get(f"/supports/{main}").get_data(as_text=True)
     assert f'href="/supports/{it}"' in public and "関連する支援制度" in public
+
+
+# --- the audit log screen ----------------------------------------------------------------------
+
+def test_the_audit_log_shows_who_when_what_which_item_filtered_by_kind_and_paginated(app, client, session, clock):
+    from portal.accounts.services import record_event
+    from portal.models import User
+
+    clock.set_jst(2026, 5, 1, 10, 30)
+    [measure] = add_supports(session, support_record("ものづくり補助金"))
+    staff(app, client, "publisher@example.jp", publisher=True)
+    submit(client, f"/staff/supports/{measure}/edit", {"title": "ものづくり補助金（改）", "note": "名称を直す"})
+    submit(client, f"/staff/supports/{measure}/history", {}, action=f"/staff/supports/{measure}/publish")
+    submit(client, "/staff/cases/new", {"title": "蛙川町の町工場"})
+    record_event(session, "login.success", None, detail="not editorial")  # other events stay out
+    session.commit()
+
+    page = client.get("/staff/audit")
+    body = text(page)
+    assert page.status_code == 200 and "編集の記録" in body and "not editorial" not in body
+    assert "下書きを保存" in body and "確認を省いて公開" in body and "新しく作成" in body
+    assert "publisher" in body and "2026年5月1日" in body  # who (display name) and when (JST)
+    assert f'href="/staff/supports/{measure}/history"' in body and "名称を直す" in body
+    assert "蛙川町の町工場" in body and "（公開前に作成）" in body
+
+    only_cases = text(client.get("/staff/audit?kind=case"))
+    assert "蛙川町の町工場" in only_cases and "ものづくり補助金" not in only_cases
+    assert "ものづくり補助金" in text(client.get("/staff/audit?kind=nonsense"))  # an unknown kind: everything
+
+    publisher = session.scalar(select(User).where(User.email == "publisher@example.jp"))
+    for n in range(60):
+        record_event(session, "editorial.save", publisher, detail=f"article:{900 + n} 第1版 記事{n:02d}")
+        clock.advance(seconds=1)
+    session.commit()
+    first = text(client.get("/staff/audit?kind=article"))
+    assert "記事59" in first and "記事10" in first and "記事09" not in first and "2ページ中 1ページ目" in first
+    second = text(client.get("/staff/audit?kind=article&page=2"))
+    assert "記事09" in second and "記事00" in second and "記事10" not in second
+    assert "記事00" in text(client.get("/staff/audit?kind=article&page=99"))  # past the end: the last page
+    assert client.get("/staff/audit?page=abc").status_code == 200
+
+    client._cookies.clear()
+    assert client.get("/staff/audit").status_code == 302  # the log-in page
+    make_user(app, "owner@example.jp")
+    login(client, "owner@example.jp")
+    assert client.get("/staff/audit").status_code == 403
