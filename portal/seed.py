@@ -46,7 +46,7 @@ def ensure_search_index(session: Session) -> list[str]:
         return []
     counts = {result.kind: result.written for result in results}
     done = "を作り直しました" if any(result.rebuilt for result in results) else "の遅れを直しました"
-    return [f"検索索引{done}（支援制度 {counts.get('supports', 0)} 件、事例 {counts.get('cases', 0)} 件）"]
+    return [f"検索索引{done}（支援制度 {counts.get('supports', 0)} 件、事例 {counts.get('cases', 0)} 件、記事 {counts.get('articles', 0)} 件）"]
 
 
 def seed_demo(session: Session) -> list[str]:

@@ -165,7 +165,7 @@ ME_SCHEMAS = {"SourcedValue": SOURCED_VALUE, "SourcedRecord": SOURCED_RECORD, "O
 
 ARTICLE_CATEGORIES = ["basics", "finance", "succession", "dx", "people", "tax", "sales", "disaster"]
 ARTICLE_PARAMS = [
-    _param("q", {"type": "string", "maxLength": 200}, "キーワード（支援制度ナビと同じ日本語の検索）"),
+    _param("q", {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"}, "キーワード（支援制度ナビと同じ日本語の検索）"),
     _param("category", {"type": "string", "enum": ARTICLE_CATEGORIES}, "カテゴリ"),
     _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "ページ（1ページ20件）"),
 ]

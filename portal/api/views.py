@@ -115,10 +115,11 @@ def articles():
     category = article_services.parse_category(raw_category)
     if raw_category and category is None:
         raise InvalidParameter("category の値が正しくありません。", "category")
-    raw_page = request.args.get("page", "1")
-    if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= 1000):
+    from portal.bounds import parse_int
+
+    page = parse_int(request.args.get("page") or "1", 1, 1000)
+    if page is None:
         raise InvalidParameter("page は1から1000までの整数で指定してください。", "page")
-    page = int(raw_page)
     results = article_services.search(get_session(), q, category, page)
     day = today()
     return jsonify({"total": results.total, "page": page, "per_page": article_services.PAGE_SIZE,

@@ -53,4 +53,4 @@ def reindex_command() -> None:
         counts = reindex(get_session())
     except Exception as error:  # the contract: one line, exit 1, whatever went wrong
         fail(f"検索インデックスを作り直せませんでした（{' '.join(str(error).split()) or type(error).__name__}）")
-    click.echo(f"検索インデックスを作り直しました: 支援制度 {counts['supports']} 件、事例 {counts['cases']} 件")
+    click.echo(f"検索インデックスを作り直しました: 支援制度 {counts['supports']} 件、事例 {counts['cases']} 件、記事 {counts.get('articles', 0)} 件")

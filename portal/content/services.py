@@ -57,7 +57,7 @@ class ImportReport:
         line = (f"{what}: 新規 {len(self.created)} 件、更新 {len(self.updated)} 件、"
                 f"変更なし {self.unchanged} 件")
         if self.repaired:
-            names = {"supports": "支援制度", "cases": "事例"}
+            names = {"supports": "支援制度", "cases": "事例", "articles": "記事"}
             order = [k for k in names if k in self.repaired] + sorted(k for k in self.repaired if k not in names)
             counts = "、".join(f"{names.get(kind, kind)} {self.repaired[kind]:,} 件" for kind in order)
             line = f"検索索引が遅れていたため、先に索引し直しました（{counts}）\n" + line

@@ -5,7 +5,7 @@ back with its message instead of being dropped)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import taxonomy
 from portal.editorial import snapshots
 from portal.models import ArticleCategory
+from portal.ui import JST
 
 
 class Required:
@@ -80,6 +81,10 @@ class SupportForm(ChangeFields, FlaskForm):
     tag_subkind = _checkboxes(*TAG_CHOICES["subkind"])
     tag_industry = _checkboxes(*TAG_CHOICES["industry"])
     tag_prefecture = _checkboxes(*TAG_CHOICES["prefecture"])
+
+    related = SelectMultipleField("関連する支援制度", choices=[], validate_choice=False, coerce=str,
+                                  option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False))
+    related_q = StringField("関連する支援制度を名称で探す", render_kw={"type": "search", "autocomplete": "off", "maxlength": 100})
 
     TAG_FIELDS = tuple(f"tag_{k}" for k in TAG_CHOICES)
 
@@ -161,10 +166,13 @@ class ArticleForm(ChangeFields, FlaskForm):
     keywords = StringField("キーワード（読点かカンマで区切る）")
     supports = SelectMultipleField("記事で紹介した制度", choices=[], validate_choice=False, coerce=str,
                                    option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False))
+    unpublish_at = StringField("掲載終了の日時（任意。過ぎると自動で非公開）", render_kw={"type": "datetime-local"})
 
     def fill(self, data: dict[str, Any]) -> None:
         for name in snapshots.ARTICLE_TEXT:
             self[name].data = data.get(name) or ""
+        if data.get("unpublish_at"):
+            self.unpublish_at.data = datetime.fromisoformat(data["unpublish_at"]).astimezone(JST).strftime("%Y-%m-%dT%H:%M")
         self.keywords.data = "、".join(data.get("keywords") or [])
         self.supports.data = [str(i) for i in data.get("supports") or []]
 
@@ -185,6 +193,15 @@ class ArticleForm(ChangeFields, FlaskForm):
             problems["body"] = "本文を入力してください。"
         data["keywords"] = [w for w in (p.strip() for p in re.split(r"[,、，\n]", self.keywords.data or "")) if w]
         data["supports"] = sorted({int(v) for v in self.supports.data or [] if v.isdigit() and int(v) in known_supports})
+        data["unpublish_at"] = None
+        raw = (self.unpublish_at.data or "").strip()
+        if raw:
+            try:
+                when = datetime.fromisoformat(raw.replace("/", "-"))
+            except ValueError:
+                problems["unpublish_at"] = "日時は 2026-04-01T09:00 のように入力してください。"
+            else:
+                data["unpublish_at"] = (when.replace(tzinfo=JST) if when.tzinfo is None else when).isoformat()
         if len(self.note.data or "") > 300:
             problems["note"] = "変更の内容は300文字以内で入力してください。"
         return data, problems

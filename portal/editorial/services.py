@@ -14,7 +14,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from portal import clock
@@ -31,12 +31,36 @@ LOCKING = {S.SUBMITTED.value, S.SCHEDULED.value}
 INDEX_KIND = {"support": "supports", "article": "articles", "case": "cases"}
 
 
+# A brand-new measure or case has no live row until it is first published (so no public page, list,
+# search, API or alert can see it): its revisions wait under a staging id far above any real id, and
+# the row is created on publication, the revisions moving to its id.
+NEW_BASE = 1_500_000_000
+STAGED_KINDS = ("support", "case")
+
+
+def is_staged(obj: Any) -> bool:
+    return bool(getattr(obj, "staged", False))
+
+
+def _staged_object(session: Session, kind: str, object_id: int) -> Any | None:
+    if kind not in STAGED_KINDS or object_id < NEW_BASE:
+        return None
+    rev = latest(session, kind, object_id)
+    if rev is None:
+        return None
+    obj = snapshots.KINDS[kind].model(id=object_id, title=rev.data.get("title") or "（名称なし）")
+    obj.staged = True
+    return obj
+
+
 class Locked(Conflict):
     """The object is in review or scheduled: nobody edits it until that is settled."""
 
 
 def get_object(session: Session, kind: str, object_id: int) -> Any:
-    obj = session.get(snapshots.KINDS[kind].model, object_id)
+    obj = session.get(snapshots.KINDS[kind].model, object_id) if object_id < NEW_BASE else None
+    if obj is None:
+        obj = _staged_object(session, kind, object_id)
     if obj is None:
         raise NotFound(f"その{snapshots.KINDS[kind].label}は見つかりません。")
     return obj
@@ -74,6 +98,37 @@ def working(session: Session, kind: str, obj: Any) -> tuple[Revision | None, dic
     if rev is not None and rev.state != S.PUBLISHED.value:
         return rev, dict(rev.data)
     return rev, snapshots.snapshot(session, kind, obj)
+
+
+def live_data(session: Session, kind: str, obj: Any) -> dict[str, Any]:
+    """What the public sees now: nothing for a staged new item."""
+    return {} if is_staged(obj) else snapshots.snapshot(session, kind, obj)
+
+
+def create_draft(session: Session, user: User, kind: str, data: dict[str, Any], note: str = "", major: bool = False,
+                 now: datetime | None = None) -> tuple[Any, Revision]:
+    """A brand-new measure or case: its 第1版 as a draft under a staging id; nothing is public yet."""
+    rev = Revision(kind=kind, object_id=0, number=1, state=S.DRAFT.value, data=data, note=note.strip()[:300],
+                   major=major, author_id=user.id, created_at=now or clock.now())
+    session.add(rev)
+    session.flush()
+    rev.object_id = NEW_BASE + rev.id
+    session.flush()
+    obj = _staged_object(session, kind, rev.object_id)
+    _audit(session, user, "create", kind, obj, rev, rev.note)
+    return obj, rev
+
+
+def _materialise(session: Session, rev: Revision, obj: Any, now: datetime) -> Any:
+    """The live row of a staged item, created at its first publication; its revisions move to its id."""
+    model = snapshots.KINDS[rev.kind].model
+    real = model(source="editor", source_id=f"{rev.kind}-{obj.id - NEW_BASE}", title=rev.data.get("title") or "",
+                 created_at=now, updated_at=now, imported_at=now)
+    session.add(real)
+    session.flush()
+    session.execute(update(Revision).where(Revision.kind == rev.kind, Revision.object_id == obj.id)
+                    .values(object_id=real.id).execution_options(synchronize_session="fetch"))
+    return real
 
 
 def _audit(session: Session, user: User | None, action: str, kind: str, obj: Any, rev: Revision, extra: str = "") -> None:
@@ -179,12 +234,15 @@ def publish_revision(session: Session, rev: Revision, obj: Any, now: datetime, u
     """Writes the revision onto the live row. Only a major revision (or an article's first
     publication) moves the public 更新日 and the alert version."""
     kind = rev.kind
+    first = is_staged(obj)
+    if first:
+        obj = _materialise(session, rev, obj, now)
     snapshots.apply(session, kind, obj, rev.data)
     if kind == "support":
-        if rev.major:
+        if rev.major or first:
             obj.updated_at = obj.imported_at = now
     elif kind == "case":
-        if rev.major:
+        if rev.major or first:
             obj.updated_at = now
     else:
         if obj.published_at is None:
@@ -296,11 +354,15 @@ def line_diff(old: str, new: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _blank(value: Any) -> Any:
+    return None if value in (None, "", [], {}) else value
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The fields that differ, each with its side-by-side lines."""
     changed = []
     for name in dict.fromkeys([*old, *new]):
-        if old.get(name) != new.get(name):
+        if _blank(old.get(name)) != _blank(new.get(name)):  # a field absent from an older revision = empty
             changed.append((snapshots.LABELS.get(name, name),
                             line_diff(snapshots.display(old.get(name)), snapshots.display(new.get(name)))))
     return changed

@@ -4,7 +4,7 @@ written back to the live row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -34,7 +34,8 @@ LABELS = {
     "subsidy_max_limit": "補助上限額（円）", "keywords": "キーワード", "authorities": "所管",
     "tags": "分類", "category": "カテゴリ", "supports": "紹介した・使った制度", "body_format": "本文の形式",
     "company_name": "会社名", "company_type": "会社の種類", "location_name": "所在地", "background": "背景",
-    "challenges": "取組", "results": "成果", "year": "年", "employees": "従業員数",
+    "challenges": "取組", "results": "成果", "year": "年", "employees": "従業員数", "unpublish_at": "掲載終了の日時",
+    "related": "関連する支援制度",
 }
 
 
@@ -50,6 +51,7 @@ def support_snapshot(support: Support) -> dict[str, Any]:
     data["keywords"] = list(support.keywords or [])
     data["authorities"] = [dict(a) for a in support.authorities or []]
     data["tags"] = {kind: support.tag_values(kind) for kind in TAG_KINDS if support.tag_values(kind)}
+    data["related"] = [dict(r) for r in support.related_refs or []]
     return data
 
 
@@ -63,6 +65,8 @@ def apply_support(support: Support, data: dict[str, Any]) -> None:
     support.body_format = data.get("body_format") or "markdown"
     support.keywords = list(data.get("keywords") or [])
     support.authorities = list(data.get("authorities") or [])
+    if "related" in data:  # revisions saved before related measures were edited leave them alone
+        support.related_refs = [dict(r) for r in data["related"] or []]
     wanted = {(kind, str(v)) for kind, values in (data.get("tags") or {}).items() for v in values}
     if {(t.kind, t.value) for t in support.tags} != wanted:
         support.tags = [SupportTag(kind=k, value=v) for k, v in sorted(wanted)]
@@ -70,13 +74,15 @@ def apply_support(support: Support, data: dict[str, Any]) -> None:
 
 def article_snapshot(article: Article) -> dict[str, Any]:
     return {"title": article.title, "category": article.category, "summary": article.summary, "body": article.body,
-            "keywords": list(article.keywords or []), "supports": [s.id for s in article.supports]}
+            "keywords": list(article.keywords or []), "supports": [s.id for s in article.supports],
+            "unpublish_at": article.unpublish_at.isoformat() if article.unpublish_at else None}
 
 
 def apply_article(session: Session, article: Article, data: dict[str, Any]) -> None:
     for name in ARTICLE_TEXT:
         setattr(article, name, data.get(name) or "")
     article.keywords = list(data.get("keywords") or [])
+    article.unpublish_at = datetime.fromisoformat(data["unpublish_at"]) if data.get("unpublish_at") else None
     ids = [int(i) for i in data.get("supports") or []]
     if [s.id for s in article.supports] != sorted(ids):
         article.supports = list(session.scalars(select(Support).where(Support.id.in_(ids)).order_by(Support.id))) if ids else []
@@ -134,7 +140,7 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "\n".join(v.get("name", "") + (f"（{v.get('kind')}）" if v.get("kind") else "") if isinstance(v, dict)
+        return "\n".join((v.get("name") or v.get("title") or "") + (f"（{v.get('kind')}）" if v.get("kind") else "") if isinstance(v, dict)
                          else str(v) for v in value)
     if isinstance(value, dict):
         return "\n".join(f"{k}: {', '.join(str(x) for x in v)}" for k, v in sorted(value.items()))

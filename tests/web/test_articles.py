@@ -15,6 +15,7 @@ from portal.content.indexing import record_changes
 from portal.models import Article, Revision, Role, Support
 from tests.factories import add_supports, support_record
 from tests.helpers import submit, text
+from tests.queues import queued_app  # noqa: F401
 from tests.web.test_accounts import login, make_user
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -169,3 +170,27 @@ def test_recommend_page_still_answers_for_a_visitor(client, content):
     page = client.get("/recommend/")
     assert page.status_code == 200
     assert client.get("/recommend/", headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_an_article_s_unpublish_time_is_edited_reviewed_and_then_runs_in_a_real_worker(app, client, session, content,
+                                                                                        clock, queued_app):
+    from portal.jobs.sweeper import tick
+    from tests.queues import drain
+
+    _staff(app, client, "chief@example.jp", publisher=True)
+    base = {"title": "京都で使える補助金の探し方", "category": "basics", "body": "京都府の補助金を探すには……"}
+    bad = submit(client, f"/staff/articles/{content['kyoto']}/edit", {**base, "unpublish_at": "来年の春"})
+    assert bad.status_code == 422 and "日時は 2026-04-01T09:00 のように入力してください。" in text(bad)
+    assert 'value="来年の春"' in text(bad)
+    until = (clock.now_jst() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    assert submit(client, f"/staff/articles/{content['kyoto']}/edit", {**base, "unpublish_at": until}).status_code == 303
+    submit(client, f"/staff/articles/{content['kyoto']}/history", {}, action=f"/staff/articles/{content['kyoto']}/publish")
+    session.expire_all()
+    assert session.get(Article, content["kyoto"]).unpublish_at is not None
+    worker = queued_app()
+    clock.advance(hours=3, minutes=1)
+    tick(worker, "publishing", "* * * * *")
+    assert drain(worker) >= 1
+    session.expire_all()
+    assert session.get(Article, content["kyoto"]).published_at is None
+    assert client.get(f"/articles/{content['kyoto']}").status_code == 404

@@ -128,7 +128,8 @@ SUPPORTER_PAGES = {"/agency/businesses": 4, "/benchmark/shared/": 4, "/": 9,
 STAFF_PAGES = {"/staff/clients/": 3, "/news/manage": 3, "/": 9, "/staff/expert-requests/": 4,
                "staff expert request": 6,  # user, badge, the request, its business, its agency, the timeline
                "/staff/": 7, "/staff/supports": 5,
-               "/staff/articles": 5, "support history": 7, "support diff": 7, "support edit": 7, "article edit": 9}
+               "/staff/articles": 5, "support history": 7, "support diff": 7, "support edit": 7, "article edit": 9,
+               "/staff/audit": 5}
 
 
 @dataclass

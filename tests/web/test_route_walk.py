@@ -102,6 +102,7 @@ STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_
                "staff_experts.detail",
                "editorial.home", "editorial.support_list", "editorial.article_list", "editorial.support_edit",
                "editorial.article_new", "editorial.article_edit", "editorial.case_list", "editorial.case_edit",
+               "editorial.support_new", "editorial.case_new", "editorial.audit",
                *(f"editorial.{kind}_{action}" for kind in ("support", "article", "case")
                  for action in ("history", "diff", "submit", "review", "publish", "revert")),
                "site.inquiries"}

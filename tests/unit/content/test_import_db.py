@@ -215,7 +215,7 @@ def test_reindex_rebuilds_the_index_from_the_database(app):
         search_index("supports").rebuild([{"id": "0", "title": "古いインデックス", "keywords": [], "body": ""}])
     assert found(app, "supports", "ものづくり") == set()
     result = run(app, "reindex")
-    assert result.output.strip() == "検索インデックスを作り直しました: 支援制度 4 件、事例 2 件"
+    assert result.output.strip() == "検索インデックスを作り直しました: 支援制度 4 件、事例 2 件、記事 0 件"
     assert found(app, "supports", "ものづくり") == {str(support(app, "101").id)}
 
 

@@ -74,7 +74,7 @@ def test_portal_seed_repairs_an_index_left_behind(app, tmp_path):
     import_elsewhere(app, tmp_path, MIRASAPO_SUPPORTS)
     assert found(app, "ものづくり試験補助金") == set()
     output = run(app, "seed")
-    assert "検索索引の遅れを直しました（支援制度 4 件、事例 0 件）" in output
+    assert "検索索引の遅れを直しました（支援制度 4 件、事例 0 件、記事 0 件）" in output
     assert len(found(app, "ものづくり試験補助金")) == 1
 
 
