@@ -40,10 +40,10 @@ def demo_owner(live_server, make_user):
 def overflow(page: Page, selector: str = "html") -> list[str]:
     """Every box matching `selector` that scrolls sideways: wider inside than itself, with overflow-x
     other than visible (what overflows visibly widens the page, which `page_sideways` measures);
-    visually hidden text (clipped to 1 px on purpose) aside."""
+    visually hidden text and headings (clipped to 1 px on purpose) aside."""
     return page.evaluate("""sel => [...document.querySelectorAll(sel)]
         .filter(e => !e.closest('.visually-hidden') && getComputedStyle(e).overflowX !== 'visible')
-        .filter(e => e.scrollWidth > e.clientWidth + 1)
+        .filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)
         .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`)""", selector)
 
 
@@ -97,3 +97,45 @@ def test_the_periods_stand_side_by_side_on_a_desktop(new_context, demo_owner):
     for name in ("label", "sales", "liabilities", "employees"):  # each item on one line across the periods
         tops = {round(top(page, f"#p{i}_{name}")) for i in range(3)}
         assert len(tops) == 1, (name, tops)
+
+
+def save_report(page: Page) -> int:
+    page.goto("/benchmark/")
+    page.get_by_label("ロカベン業種（自動で決まった業種を変えるとき）").select_option(index=1)
+    page.get_by_role("button", name="経営カルテとして保存").click()
+    expect(page.get_by_role("status")).to_contain_text("経営カルテを保存しました")
+    return int(re.search(r"/benchmark/reports/(\d+)", page.url).group(1))
+
+
+def in_view(page: Page, selector: str) -> list[str]:
+    """The elements matching `selector` that are not wholly within the screen's width."""
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)].filter(e => {
+        const box = e.getBoundingClientRect();
+        return box.width === 0 || box.left < 0 || box.right > document.documentElement.clientWidth;
+    }).map(e => e.dataset.key || e.textContent.trim())""", selector)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_compare_fits_with_its_key_figures_in_view(new_context, demo_owner, viewport, assert_accessible):
+    page = new_context(viewport=viewport).new_page()
+    log_in(page, demo_owner)
+    first, second = save_report(page), save_report(page)
+    page.goto(f"/benchmark/compare?report={first}&report={second}")
+    measure(page, f"compare {viewport['width']}")
+    # before: the page was 724 px wide at 390 px and 1537 px at 1280 px (two 708 px tables side by side)
+    assert page_sideways(page) == 0
+    assert overflow(page, "main *") == []
+    headings = page.get_by_role("heading", level=2).all_inner_texts()
+    assert len(headings) == 2 and headings[0] != headings[1] and headings[0].startswith("1つ目")
+    for n in (1, 2):
+        table = f"#results-table-{n}"
+        # the newest period's value and 評価点 of every 指標, its 業種基準値 and the 総合評価点
+        assert in_view(page, f"{table} td[data-key$='-0'], {table} .locaben-baseline, {table} .locaben-total") == []
+        assert page.locator(f"{table} td[data-key$='-score-0']").count() == 6
+    if viewport is PHONE:  # a card per 指標: each figure says which period it is and what it is
+        card = page.locator("#results-table-1 tbody tr").first
+        value = card.locator("td[data-key$='-value-0']")
+        label = value.evaluate("e => getComputedStyle(e, '::before').content")
+        assert label.strip('"') == page.locator("#results-table-1 thead th[scope=colgroup]").first.inner_text()
+        assert card.evaluate("e => e.getBoundingClientRect().width") <= PHONE["width"]
+    assert_accessible(page)
