@@ -109,8 +109,3 @@ def test_the_menu_offers_only_pages_that_lead_somewhere(client, session, role, m
         assert "このアカウントでお使いいただける画面" in page
         assert ('href="/agency/businesses"' in page) is (role == "supporter")
 
-
-def test_compare_columns_may_shrink_below_their_tables():
-    css = (ROOT / "static" / "css" / "locaben.css").read_text(encoding="utf-8")
-    assert ".locaben-compare > * { min-width: 0; }" in css
-    assert "grid-template-columns: minmax(0, 1fr) minmax(0, 1fr)" in css
