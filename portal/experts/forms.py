@@ -85,3 +85,14 @@ class OnBehalfForm(FlaskForm):
                           validators=[DataRequired(message="事業者を選んでください。")])
     themes = _checkboxes("相談したいテーマ", [SelectChoice(code, label) for code, label in THEMES.items()])
     description = TextAreaField("相談したいこと", validators=[Length(max=4000, message="4000字以内で書いてください。")])
+
+
+class ProgrammeForm(FlaskForm):
+    """The 職員's programme settings; whole numbers checked in `portal.experts.staff_views`."""
+
+    allowance = StringField("1年度に使える回数（テーマごと）")
+    allowance_it_dx = StringField("1年度に使える回数（IT・DX）")
+    agency_reminder_days = StringField("支援機関へ催促する日（依頼から何日目か、複数はカンマ区切り）")
+    business_reminder_days = StringField("事業者に別の機関を勧める日（依頼から何日目か）")
+    expiry_days = StringField("期限切れにする日（依頼から何日目か）")
+    confirm_reminder_days = StringField("事業者に確認と評価を頼む日（実施済から何日目か）")

@@ -138,3 +138,19 @@ class ExpertRequestRead(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+
+class ExpertProgrammeSettings(Base):
+    """The programme's settings as 職員 set them on their screen (one row, id 1); absent: the config's."""
+
+    __tablename__ = "expert_programme_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allowance: Mapped[int] = mapped_column(Integer)
+    allowance_it_dx: Mapped[int] = mapped_column(Integer)
+    agency_reminder_days: Mapped[str] = mapped_column(String(50))  # "3,9"
+    business_reminder_days: Mapped[int] = mapped_column(Integer)
+    expiry_days: Mapped[int] = mapped_column(Integer)
+    confirm_reminder_days: Mapped[int] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
