@@ -1,4 +1,5 @@
-"""expert programme settings: the allowances and reminder days as 職員 set them
+"""expert programme settings: the allowances and reminder days as 職員 set them; the 経営カルテ
+a request was made from
 
 Revision ID: 0016b
 Revises: 0016
@@ -30,7 +31,15 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_expert_programme_settings_updated_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_expert_programme_settings'))
     )
+    with op.batch_alter_table('expert_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('benchmark_report_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_expert_requests_benchmark_report_id_benchmark_reports'),
+                                    'benchmark_reports', ['benchmark_report_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('expert_requests', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_expert_requests_benchmark_report_id_benchmark_reports'),
+                                 type_='foreignkey')
+        batch_op.drop_column('benchmark_report_id')
     op.drop_table('expert_programme_settings')

@@ -29,6 +29,7 @@ class RequestForm(FlaskForm):
                                   description="例：平日の午後、12月15日以降")
     sections = _checkboxes("支援機関に見せてよい事業データ",
                            [SelectChoice(code, label) for code, label in SHAREABLE_SECTIONS.items()])
+    share_report = BooleanField("添付した経営カルテを依頼先の支援機関に見せる")
     agency_id = RadioField("依頼する支援機関", coerce=int, validate_choice=False,
                            validators=[Optional()])
 

@@ -15,8 +15,8 @@ from portal import clock, store
 from portal.experts.programme import Programme, fiscal_year
 from portal.experts.states import BUSINESS, move
 from portal.experts.themes import THEME_WORDS, THEMES
-from portal.models import (Business, ExpertRequest, ExpertRequestRead, ExpertRequestTransition, FinancialPeriod,
-                           RequestState as S, Role, SupportAgency, User)
+from portal.models import (BenchmarkReport, Business, ExpertRequest, ExpertRequestRead, ExpertRequestTransition,
+                           FinancialPeriod, RequestState as S, Role, SupportAgency, User)
 from portal.store.history import sources_of
 from portal.store.reads import record_view
 from portal.taxonomy import INDUSTRIES, PREFECTURES
@@ -27,6 +27,10 @@ COUNTED = frozenset({S.SENT, S.ACCEPTED, S.SCHEDULED, S.DONE, S.COMPLETED})
 #: 事業データ sections a business may let the agency read, with their names.
 SHAREABLE_SECTIONS: dict[str, str] = {"basic": "基本情報", "period": "事業財務情報（決算）", "officer": "役員",
                                       "office": "事業所", "shareholder": "株主"}
+#: The consent to show the attached 経営カルテ (kept in `consented_sections` beside the 事業データ).
+REPORT = "report"
+#: How every page names what was consented to and read.
+SECTION_LABELS: dict[str, str] = {**SHAREABLE_SECTIONS, REPORT: "添付した経営カルテ"}
 
 
 # --- the allowance ---------------------------------------------------------------------------------
@@ -200,11 +204,42 @@ def state_label(value: str | None) -> str:
 
 # --- what the agency reads ----------------------------------------------------------------------------
 
+def attachable_report(session: Session, business: Business, raw: str | int | None) -> BenchmarkReport | None:
+    """The business's own saved 経営カルテ named by `raw` (a form or query value), else None."""
+    text = str(raw or "")
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        return None
+    report = session.get(BenchmarkReport, int(text))
+    return report if report is not None and report.business_id == business.id else None
+
+
+def report_prefill(report: BenchmarkReport) -> str:
+    """What the description adds when the request starts from a 経営カルテ: its weak indicators."""
+    from portal.locaben.display import weak_indicators
+
+    weak = weak_indicators(report.results)
+    shown = "、".join(f"{name}（{points}点）" for name, points in weak) or "なし"
+    return f"経営カルテ「{report.title}」で点数の低かった指標：{shown}"
+
+
+def shared_report(session: Session, request: ExpertRequest) -> BenchmarkReport | None:
+    """The attached 経営カルテ if the business consented to show it to the agency."""
+    if request.benchmark_report_id is None or REPORT not in request.consented_sections:
+        return None
+    report = session.get(BenchmarkReport, request.benchmark_report_id)
+    return report if report is not None and report.business_id == request.business_id else None
+
+
 def consented_data(session: Session, request: ExpertRequest, user: User) -> list[tuple[str, object]]:
-    """The 事業データ sections the business let the agency read, each as the store shows it; logs the read."""
+    """The 事業データ sections the business let the agency read, each as the store shows it; logs the read
+    (with the attached 経営カルテ when that was consented and the caller shows it)."""
     business = session.get(Business, request.business_id)
     sections = [s for s in request.consented_sections if s in SHAREABLE_SECTIONS]
-    if not sections:
+    if shared_report(session, request) is not None:
+        read = sections + [REPORT]
+    else:
+        read = sections
+    if not read:
         return []
     shown = []
     for section in sections:
@@ -212,7 +247,7 @@ def consented_data(session: Session, request: ExpertRequest, user: User) -> list
         records = [business] if section == "basic" else store.records(session, business, section)
         shown.append((SHAREABLE_SECTIONS[section], [record_view(section, record, sources) for record in records]))
     session.add(ExpertRequestRead(request_id=request.id, business_id=business.id, user_id=user.id,
-                                  sections=sections, at=clock.now()))
+                                  sections=read, at=clock.now()))
     return shown
 
 

@@ -75,6 +75,8 @@ class ExpertRequest(Base):
     preferred_dates: Mapped[str] = mapped_column(String(500), default="")
     consented_sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
     support_id: Mapped[int | None] = mapped_column(ForeignKey("supports.id", ondelete="SET NULL"))
+    # The saved 経営カルテ the request was made from; the agency reads it only when "report" is consented.
+    benchmark_report_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_reports.id", ondelete="SET NULL"))
     fiscal_year: Mapped[int | None] = mapped_column(Integer)  # 年度 of sending: what the allowance counts
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
