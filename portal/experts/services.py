@@ -85,15 +85,52 @@ class Suggestion:
 
 _UNREAD = object()
 
+#: Words in an agency's 得意分野 that state an 業種 (JSIC 大分類): each label's parts, and a few more.
+INDUSTRY_WORDS: dict[str, tuple[str, ...]] = {
+    code: tuple(part for part in label.split("，") if part.endswith("業")) for code, label in INDUSTRIES.items()}
+INDUSTRY_WORDS["I"] += ("小売", "卸売", "商業", "商店")
+INDUSTRY_WORDS["M"] += ("飲食", "宿泊", "旅館", "ホテル")
+INDUSTRY_WORDS["P"] += ("医療", "福祉", "介護")
+#: 中小企業基本法: 小規模企業者 up to 20 employees, 5 in 商業・サービス業 (these 大分類).
+SMALL_EMPLOYEES_5 = frozenset("IJKLMNOPQR")
+#: Words in an agency's 得意分野 that state the size of business it serves.
+SIZE_WORDS = {"small": ("小規模",), "medium": ("中規模", "中堅")}
+SIZE_LABELS = {"small": "小規模事業者", "medium": "中規模事業者"}
+
+
+def business_size(business: Business, employees: int | None) -> str | None:
+    """"small" (小規模事業者) or "medium", from the 業種 and the latest 従業員数; None when unknown."""
+    if employees is None:
+        return None
+    limit = 5 if (business.industry or "") in SMALL_EMPLOYEES_5 else 20
+    return "small" if employees <= limit else "medium"
+
+
+def stated_industries(specialties: str) -> set[str]:
+    return {code for code, words in INDUSTRY_WORDS.items() if any(word in specialties for word in words)}
+
+
+def stated_sizes(specialties: str) -> set[str]:
+    return {size for size, words in SIZE_WORDS.items() if any(word in specialties for word in words)}
+
+
+def _latest_employees(session: Session, business: Business) -> int | None:
+    return session.scalar(select(FinancialPeriod.employees).where(FinancialPeriod.business_id == business.id)
+                          .order_by(FinancialPeriod.period_end.desc()).limit(1))
+
 
 def suggest_agencies(session: Session, business: Business, themes: list[str], limit: int = 5,
                      excluding: frozenset[int] = frozenset(), linked=_UNREAD) -> list[Suggestion]:
     """Agencies that serve the business's 都道府県 (対応地域), best first by 得意分野 × テーマ, each with why.
+    Where an agency's 得意分野 state the 業種 or the size (小規模・中規模) it serves, the suggestions are
+    narrowed to those that fit the business (the linked agency is always kept), the reason saying so.
     `linked`: the business's linked agency when the caller has read it already."""
     today = clock.today()
     if linked is _UNREAD:
         linked = store.linked_agency(session, business)
     prefecture = business.prefecture or ""
+    industry = business.industry or ""
+    size: object = _UNREAD  # read only when an agency states a size
     found = []
     for agency in session.scalars(select(SupportAgency).order_by(SupportAgency.id)):
         if agency.id in excluding or not agency.is_valid_on(today):
@@ -111,6 +148,23 @@ def suggest_agencies(session: Session, business: Business, themes: list[str], li
         elif not reasons:
             continue
         specialties = " ".join(agency.specialties or [])
+        is_linked = linked is not None and linked.id == agency.id
+        industries = stated_industries(specialties)
+        if industries and industry:
+            if industry in industries:
+                reasons.append(f"業種：{INDUSTRIES[industry]}に対応")
+                score += 2
+            elif not is_linked:
+                continue
+        sizes = stated_sizes(specialties)
+        if sizes:
+            if size is _UNREAD:
+                size = business_size(business, _latest_employees(session, business))
+            if size in sizes:
+                reasons.append(f"規模：{SIZE_LABELS[size]}に対応")
+                score += 1
+            elif size is not None and not is_linked:
+                continue
         matched = [THEMES[t] for t in themes if t in THEME_WORDS and any(w in specialties for w in THEME_WORDS[t])]
         if matched:
             reasons.append(f"得意分野：{'・'.join(matched)}")
