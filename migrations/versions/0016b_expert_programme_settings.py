@@ -33,6 +33,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('expert_requests', schema=None) as batch_op:
         batch_op.add_column(sa.Column('benchmark_report_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('report_photo', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('report_photo_type', sa.String(length=20), nullable=False, server_default=''))
         batch_op.create_foreign_key(batch_op.f('fk_expert_requests_benchmark_report_id_benchmark_reports'),
                                     'benchmark_reports', ['benchmark_report_id'], ['id'], ondelete='SET NULL')
 
@@ -41,5 +43,7 @@ def downgrade() -> None:
     with op.batch_alter_table('expert_requests', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_expert_requests_benchmark_report_id_benchmark_reports'),
                                  type_='foreignkey')
+        batch_op.drop_column('report_photo_type')
+        batch_op.drop_column('report_photo')
         batch_op.drop_column('benchmark_report_id')
     op.drop_table('expert_programme_settings')

@@ -252,14 +252,23 @@ def report(request_id: int):
     session = get_session()
     request = _request(request_id)
     form = ReportForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    photo = services.read_photo(form.photo)  # errors beside the field; None: none chosen or refused
+    if not valid or form.photo.errors:
         return _page(session, request, 422, report_form=form)
+    if photo is not None:
+        request.report_photo, request.report_photo_type = photo
     request.report_discussed = form.discussed.data.strip()
     request.report_advice = form.advice.data.strip()
     request.report_next_steps = (form.next_steps.data or "").strip()
     request.report_minutes = round(float(form.hours.data) * 60)
     return _moved(session, request, S.DONE, after=lambda: notices.reported(session, request),
                   message="支援実施報告を提出しました。事業者の確認を待っています。")
+
+
+@bp.get("/<int:request_id>/photo")
+def photo(request_id: int):
+    return services.photo_response(_request(request_id))
 
 
 @bp.get("/<int:request_id>/calendar.ics")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, URL
@@ -79,6 +80,7 @@ class ReportForm(FlaskForm):
     hours = StringField("支援の時間（時間）", validators=[DataRequired(message="支援の時間を入力してください。"),
                                                   Regexp(r"^\d{1,2}(\.\d)?$", message="時間は 1.5 のように数字で入力してください。")],
                         render_kw={"inputmode": "decimal"})
+    photo = FileField("写真（任意）", render_kw={"accept": "image/jpeg,image/png"})
 
 
 class OnBehalfForm(FlaskForm):

@@ -311,3 +311,41 @@ def reads_of(session: Session, request: ExpertRequest) -> list[tuple[ExpertReque
                            .where(ExpertRequestRead.request_id == request.id)
                            .order_by(ExpertRequestRead.at.desc(), ExpertRequestRead.id.desc()).limit(50))
     return [(entry, name or email or "") for entry, name, email in rows]
+
+
+# --- the photo of the 支援実施報告 -------------------------------------------------------------------
+
+#: The largest photo a 支援実施報告 takes.
+PHOTO_MAX_BYTES = 3 * 1024 * 1024
+_PHOTO_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def read_photo(field) -> tuple[bytes, str] | None:
+    """The chosen photo as (bytes, type), or None (none chosen, or refused with a message on `field`)."""
+    upload = field.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    try:
+        data = upload.read(PHOTO_MAX_BYTES + 1)
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file
+    if len(data) > PHOTO_MAX_BYTES:
+        field.errors = [*field.errors, "写真は3MB以内にしてください。"]
+        return None
+    kind = next((name for magic, name in _PHOTO_TYPES if data.startswith(magic)), None)
+    if kind is None:
+        field.errors = [*field.errors, "写真はJPEGかPNGの画像を選んでください。"]
+        return None
+    return data, kind
+
+
+def photo_response(request: ExpertRequest):
+    """The photo of a request the caller may already see (404 when there is none)."""
+    from flask import Response
+
+    if not request.report_photo_type or request.report_photo is None:
+        raise NotFound()
+    response = Response(request.report_photo, mimetype=request.report_photo_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response

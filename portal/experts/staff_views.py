@@ -111,6 +111,18 @@ def detail(request_id: int):
                   timeline=services.timeline(session, request), state_label=services.state_label)
 
 
+@bp.get("/<int:request_id>/photo")
+def photo(request_id: int):
+    from werkzeug.exceptions import NotFound
+
+    from portal.experts import services
+
+    request = get_session().get(ExpertRequest, request_id)
+    if request is None or request.state is S.DRAFT or request.agency_id is None:
+        raise NotFound()
+    return services.photo_response(request)
+
+
 CSV_HEADINGS = ("依頼ID", "状態", "事業者", "都道府県", "支援機関", "テーマ", "依頼日時", "受付日時", "実施日",
                 "支援時間（分）", "連絡があった", "役に立った")
 

@@ -182,6 +182,12 @@ def edit(request_id: int):
     return _form_page(session, business, form, draft)
 
 
+@bp.get("/<int:request_id>/photo")
+def photo(request_id: int):
+    _business_row, request = services.for_business(get_session(), current_user, request_id)
+    return services.photo_response(request)
+
+
 @bp.post("/<int:request_id>/edit")
 def update(request_id: int):
     session = get_session()

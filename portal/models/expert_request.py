@@ -13,7 +13,8 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import clock
@@ -91,6 +92,8 @@ class ExpertRequest(Base):
     report_advice: Mapped[str] = mapped_column(Text, default="")
     report_next_steps: Mapped[str] = mapped_column(Text, default="")
     report_minutes: Mapped[int | None] = mapped_column(Integer)
+    report_photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # optional, JPEG or PNG
+    report_photo_type: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "": none
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rated_contacted: Mapped[bool | None] = mapped_column(Boolean)
     rated_useful: Mapped[bool | None] = mapped_column(Boolean)

@@ -93,7 +93,7 @@ STAFF_SHOWS = {"staff_experts.index": {"A の商号"}, "staff_experts.export": {
 #: Only 職員 (the staff role): every other account gets 403.
 STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_clients.index", "staff_clients.new",
               "staff_clients.edit", "staff_clients.set_active", "staff_experts.index", "staff_experts.export",
-              "staff_experts.detail", "staff_experts.settings"}
+              "staff_experts.detail", "staff_experts.settings", "staff_experts.photo"}
 
 #: Only 支援者: every other account gets 403.
 SUPPORTER_ONLY = {"agency.businesses", "expert_inbox.index", "expert_inbox.new", "expert_inbox.create"}
