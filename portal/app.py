@@ -85,7 +85,8 @@ def configure_security(app: Flask) -> None:
 
     install_converter(app)  # before the blueprints: every <int:…> is bounded (portal/bounds.py)
     init_request_limits(app)
-    allow_uploads(app, "mypage.link_service")  # the e-Tax files chosen on the consent page
+    allow_uploads(app, "mypage.link_service")
+    allow_uploads(app, "expert_inbox.report")  # the optional photo of the 支援実施報告  # the e-Tax files chosen on the consent page
 
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])

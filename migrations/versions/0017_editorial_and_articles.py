@@ -1,7 +1,7 @@
 """editorial: revisions with review, editor roles, articles of 経営お役立ちコンテンツ
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0016b
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import portal.models.base
 
 
 revision = "0017"
-down_revision = "0016"
+down_revision = "0016b"
 branch_labels = None
 depends_on = None
 

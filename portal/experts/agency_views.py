@@ -24,6 +24,7 @@ from portal.experts.themes import THEMES
 from portal.experts.states import AGENCY, TransitionRefused, can_move, move
 from portal.experts.themes import theme_labels
 from portal.htmx import redirect_after_post, render
+from portal.locaben import display
 from portal.models import AgencyMember, Business, ExpertRequest, RequestState as S, Role, SupportAgency, User
 
 bp = Blueprint("expert_inbox", __name__, url_prefix="/agency/expert-requests")
@@ -88,11 +89,13 @@ def _page(session, request: ExpertRequest, status: int = 200, **forms):
         visit_time=request.visit_time, visit_place=request.visit_place, online_url=request.online_url,
         expert_name=request.expert_name)
     data = services.consented_data(session, request, current_user) if http.method == "GET" else []
+    karte = services.shared_report(session, request) if http.method == "GET" else None
     session.commit()  # the read is logged
     assignee = session.get(User, request.assignee_id) if request.assignee_id else None
     return render("experts/agency_detail.html", request=request, business=business, agency=agency,
                   themes=theme_labels(request.themes), timeline=services.timeline(session, request), data=data,
-                  sections=services.SHAREABLE_SECTIONS, assignee=assignee,
+                  sections=services.SECTION_LABELS, assignee=assignee,
+                  karte=karte, karte_table=display.table(karte.results) if karte is not None else None,
                   decline_form=forms.get("decline_form") or DeclineForm(formdata=None), assign_form=assign,
                   schedule_form=schedule, report_form=forms.get("report_form") or ReportForm(formdata=None),
                   can_accept=can_move(request, S.ACCEPTED, AGENCY), can_decline=can_move(request, S.DECLINED, AGENCY),
@@ -249,14 +252,23 @@ def report(request_id: int):
     session = get_session()
     request = _request(request_id)
     form = ReportForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    photo = services.read_photo(form.photo)  # errors beside the field; None: none chosen or refused
+    if not valid or form.photo.errors:
         return _page(session, request, 422, report_form=form)
+    if photo is not None:
+        request.report_photo, request.report_photo_type = photo
     request.report_discussed = form.discussed.data.strip()
     request.report_advice = form.advice.data.strip()
     request.report_next_steps = (form.next_steps.data or "").strip()
     request.report_minutes = round(float(form.hours.data) * 60)
     return _moved(session, request, S.DONE, after=lambda: notices.reported(session, request),
                   message="支援実施報告を提出しました。事業者の確認を待っています。")
+
+
+@bp.get("/<int:request_id>/photo")
+def photo(request_id: int):
+    return services.photo_response(_request(request_id))
 
 
 @bp.get("/<int:request_id>/calendar.ics")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, URL
@@ -29,6 +30,7 @@ class RequestForm(FlaskForm):
                                   description="例：平日の午後、12月15日以降")
     sections = _checkboxes("支援機関に見せてよい事業データ",
                            [SelectChoice(code, label) for code, label in SHAREABLE_SECTIONS.items()])
+    share_report = BooleanField("添付した経営カルテを依頼先の支援機関に見せる")
     agency_id = RadioField("依頼する支援機関", coerce=int, validate_choice=False,
                            validators=[Optional()])
 
@@ -78,6 +80,7 @@ class ReportForm(FlaskForm):
     hours = StringField("支援の時間（時間）", validators=[DataRequired(message="支援の時間を入力してください。"),
                                                   Regexp(r"^\d{1,2}(\.\d)?$", message="時間は 1.5 のように数字で入力してください。")],
                         render_kw={"inputmode": "decimal"})
+    photo = FileField("写真（任意）", render_kw={"accept": "image/jpeg,image/png"})
 
 
 class OnBehalfForm(FlaskForm):
@@ -85,3 +88,14 @@ class OnBehalfForm(FlaskForm):
                           validators=[DataRequired(message="事業者を選んでください。")])
     themes = _checkboxes("相談したいテーマ", [SelectChoice(code, label) for code, label in THEMES.items()])
     description = TextAreaField("相談したいこと", validators=[Length(max=4000, message="4000字以内で書いてください。")])
+
+
+class ProgrammeForm(FlaskForm):
+    """The 職員's programme settings; whole numbers checked in `portal.experts.staff_views`."""
+
+    allowance = StringField("1年度に使える回数（テーマごと）")
+    allowance_it_dx = StringField("1年度に使える回数（IT・DX）")
+    agency_reminder_days = StringField("支援機関へ催促する日（依頼から何日目か、複数はカンマ区切り）")
+    business_reminder_days = StringField("事業者に別の機関を勧める日（依頼から何日目か）")
+    expiry_days = StringField("期限切れにする日（依頼から何日目か）")
+    confirm_reminder_days = StringField("事業者に確認と評価を頼む日（実施済から何日目か）")

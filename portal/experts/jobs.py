@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal import clock, jobs
 from portal.experts import notices
-from portal.experts.programme import Programme
+from portal.experts.programme import Programme, load
 from portal.experts.states import SYSTEM, move
 from portal.models import ExpertRequest, ExpertRequestReminder, RequestState as S
 from portal.notify.claims import insert_or_skip
@@ -70,4 +70,4 @@ def run_reminders(session: Session, programme: Programme, now: datetime | None =
 def send_reminders(session: Session) -> None:
     from flask import current_app
 
-    run_reminders(session, Programme.from_config(current_app.config))
+    run_reminders(session, load(session, current_app.config))

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from flask import Blueprint, Response, request as http
+from flask import Blueprint, Response, current_app, flash, request as http
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import JST
 from portal.db import get_session
 from portal.experts.themes import THEMES, theme_labels
-from portal.htmx import render
+from portal.experts import programme as programmes
+from portal.experts.forms import ProgrammeForm
+from portal.htmx import redirect_after_post, render
 from portal.models import Business, ExpertRequest, RequestState as S, SupportAgency
 from portal.staff import refuse_unless_staff
 from portal.taxonomy import PREFECTURES
@@ -108,6 +111,18 @@ def detail(request_id: int):
                   timeline=services.timeline(session, request), state_label=services.state_label)
 
 
+@bp.get("/<int:request_id>/photo")
+def photo(request_id: int):
+    from werkzeug.exceptions import NotFound
+
+    from portal.experts import services
+
+    request = get_session().get(ExpertRequest, request_id)
+    if request is None or request.state is S.DRAFT or request.agency_id is None:
+        raise NotFound()
+    return services.photo_response(request)
+
+
 CSV_HEADINGS = ("依頼ID", "状態", "事業者", "都道府県", "支援機関", "テーマ", "依頼日時", "受付日時", "実施日",
                 "支援時間（分）", "連絡があった", "役に立った")
 
@@ -136,3 +151,70 @@ def export():
     response.headers["Content-Disposition"] = 'attachment; filename="expert-requests.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- the programme's settings ----------------------------------------------------------------------
+
+def _whole(form: ProgrammeForm, name: str, low: int, high: int) -> int | None:
+    field = getattr(form, name)
+    text = (field.data or "").strip()
+    if not text:
+        field.errors = ["入力してください。"]
+        return None
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        field.errors = [f"{low}から{high}までの整数で入力してください。"]
+        return None
+    return int(text)
+
+
+def _programme(form: ProgrammeForm) -> programmes.Programme | None:
+    """The settings typed, or None with a Japanese message beside each field that is wrong."""
+    allowance = _whole(form, "allowance", 0, 50)
+    allowance_it_dx = _whole(form, "allowance_it_dx", 0, 50)
+    expiry = _whole(form, "expiry_days", 2, 365)
+    business = _whole(form, "business_reminder_days", 1, 364)
+    confirm = _whole(form, "confirm_reminder_days", 1, 365)
+    days: tuple[int, ...] | None = None
+    text = (form.agency_reminder_days.data or "").strip()
+    try:
+        days = programmes.parse_days(text)
+    except ValueError:
+        days = None
+    if not text:
+        form.agency_reminder_days.errors, days = ["入力してください（例：3,9）。"], None
+    elif days is None or not days or any(day < 1 or day > 364 for day in days):
+        form.agency_reminder_days.errors, days = ["1から364までの日数をカンマで区切って入力してください（例：3,9）。"], None
+    elif len(set(days)) != len(days):
+        form.agency_reminder_days.errors, days = ["同じ日が2回あります。"], None
+    if expiry is not None:
+        if days is not None and max(days) >= expiry:
+            form.agency_reminder_days.errors, days = ["催促は期限切れの日より前にしてください。"], None
+        if business is not None and business >= expiry:
+            form.business_reminder_days.errors, business = ["期限切れの日より前にしてください。"], None
+    values = (allowance, allowance_it_dx, days, business, expiry, confirm)
+    if any(value is None for value in values):
+        return None
+    return programmes.Programme(allowance, allowance_it_dx, tuple(sorted(days)), business, expiry, confirm)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """Allowances and reminder days, kept in the database; the config's values until 職員 save them."""
+    session = get_session()
+    stored = programmes.load(session, current_app.config)
+    form = ProgrammeForm()
+    if http.method == "GET":
+        form.allowance.data, form.allowance_it_dx.data = str(stored.allowance), str(stored.allowance_it_dx)
+        form.agency_reminder_days.data = stored.days_text()
+        form.business_reminder_days.data = str(stored.business_reminder_days)
+        form.expiry_days.data = str(stored.expiry_days)
+        form.confirm_reminder_days.data = str(stored.confirm_reminder_days)
+    elif form.validate_on_submit():
+        chosen = _programme(form)
+        if chosen is not None:
+            programmes.store(session, chosen, current_user.id)
+            session.commit()
+            flash("専門家派遣の設定を保存しました。", "success")
+            return redirect_after_post("staff_experts.settings")
+    status = 422 if form.errors or any(f.errors for f in form) else 200
+    return render("experts/staff_settings.html", form=form), status

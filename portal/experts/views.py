@@ -56,7 +56,7 @@ def _choices(session, business, themes, chosen: int | None, excluding=frozenset(
 
 
 def _form_page(session, business, form, draft: ExpertRequest | None, status=200, refused: str = "",
-               excluding: frozenset[int] = frozenset(), **linked):
+               excluding: frozenset[int] = frozenset(), report=None, **linked):
     themes = form.themes.data or []
     chosen = form.agency_id.data if isinstance(form.agency_id.data, int) and 0 < form.agency_id.data < 2**31 else None
     suggestions, extra = _choices(session, business, themes, chosen, excluding, **linked)
@@ -64,8 +64,11 @@ def _form_page(session, business, form, draft: ExpertRequest | None, status=200,
         [SelectChoice(extra.id, extra.name)] if extra is not None else [])
     support_arg = http.args.get("support", "")
     support = session.get(Support, int(support_arg)) if support_arg.isdigit() and len(support_arg) < 10 else None
+    if report is None:
+        raw = http.form.get("report") if http.method == "POST" else http.args.get("report")
+        report = services.attachable_report(session, business, raw or (draft.benchmark_report_id if draft else None))
     return render("experts/new.html", business=business, form=form, draft=draft, suggestions=suggestions,
-                  extra=extra, refused=refused, support=support,
+                  extra=extra, refused=refused, support=support, karte=report,
                   allowances=services.allowances(session, business, programmes.current(),
                                                  excluding=draft.id if draft else None).values(),
                   http_status=status)
@@ -85,7 +88,8 @@ def new():
     if earlier is not None:  # 辞退 or 期限切れ: the same request to the next suggestion
         form.themes.data, form.description.data = list(earlier.themes), earlier.description
         form.format.data, form.preferred_dates.data = earlier.format.value, earlier.preferred_dates
-        form.sections.data = list(earlier.consented_sections)
+        form.sections.data = [s for s in earlier.consented_sections if s in services.SHAREABLE_SECTIONS]
+        form.share_report.data = services.REPORT in earlier.consented_sections
         excluding = frozenset({earlier.agency_id})
         suggestions = services.suggest_agencies(session, business, list(earlier.themes), excluding=excluding,
                                                 linked=linked)
@@ -94,7 +98,13 @@ def new():
         form.agency_id.data = int(agency)
     else:
         form.agency_id.data = linked.id if linked is not None else None
-    return _form_page(session, business, form, None, linked=linked, excluding=excluding)
+    report = services.attachable_report(session, business, http.args.get("report"))
+    if report is None and earlier is not None:
+        report = services.attachable_report(session, business, earlier.benchmark_report_id)
+    elif report is not None:  # from the weak indicators of a saved 経営カルテ
+        form.description.data = services.prefill(session, business).replace(
+            "\n\nご相談したいこと：", "\n" + services.report_prefill(report) + "\n\nご相談したいこと：")
+    return _form_page(session, business, form, None, linked=linked, excluding=excluding, report=report)
 
 
 def _earlier(session, business) -> ExpertRequest | None:
@@ -121,6 +131,10 @@ def _save(session, business, draft: ExpertRequest | None):
         else RequestFormat.VISIT
     draft.preferred_dates = form.preferred_dates.data or ""
     draft.consented_sections = [s for s in form.sections.data or [] if s in services.SHAREABLE_SECTIONS]
+    report = services.attachable_report(session, business, http.form.get("report"))
+    draft.benchmark_report_id = report.id if report is not None else None
+    if report is not None and form.share_report.data:
+        draft.consented_sections = [*draft.consented_sections, services.REPORT]
     chosen = form.agency_id.data
     agency = session.get(SupportAgency, chosen) if isinstance(chosen, int) and 0 < chosen < 2**31 else None
     draft.agency_id = agency.id if agency is not None else None
@@ -162,9 +176,16 @@ def edit(request_id: int):
     form.description.data = draft.description
     form.format.data = draft.format.value
     form.preferred_dates.data = draft.preferred_dates
-    form.sections.data = list(draft.consented_sections)
+    form.sections.data = [s for s in draft.consented_sections if s in services.SHAREABLE_SECTIONS]
+    form.share_report.data = services.REPORT in draft.consented_sections
     form.agency_id.data = draft.agency_id
     return _form_page(session, business, form, draft)
+
+
+@bp.get("/<int:request_id>/photo")
+def photo(request_id: int):
+    _business_row, request = services.for_business(get_session(), current_user, request_id)
+    return services.photo_response(request)
 
 
 @bp.post("/<int:request_id>/edit")
@@ -183,7 +204,8 @@ def detail(request_id: int):
     agency = session.get(SupportAgency, request.agency_id) if request.agency_id else None
     return render("experts/detail.html", business=business, request=request, agency=agency,
                   themes=theme_labels(request.themes), timeline=services.timeline(session, request),
-                  reads=services.reads_of(session, request), sections=services.SHAREABLE_SECTIONS,
+                  reads=services.reads_of(session, request), sections=services.SECTION_LABELS,
+                  karte=services.attachable_report(session, business, request.benchmark_report_id),
                   filed_by_agency=request.created_by_id != current_user.id and _agency_drafted(session, request),
                   withdraw_form=WithdrawForm(), confirm_form=ConfirmForm(),
                   can_withdraw=can_move(request, S.WITHDRAWN, BUSINESS),
@@ -225,7 +247,7 @@ def confirm(request_id: int):
         agency = session.get(SupportAgency, request.agency_id) if request.agency_id else None
         return render("experts/detail.html", business=business, request=request, agency=agency,
                       themes=theme_labels(request.themes), timeline=services.timeline(session, request),
-                      reads=services.reads_of(session, request), sections=services.SHAREABLE_SECTIONS,
+                      reads=services.reads_of(session, request), sections=services.SECTION_LABELS,
                       withdraw_form=WithdrawForm(), confirm_form=form, filed_by_agency=False,
                       can_withdraw=can_move(request, S.WITHDRAWN, BUSINESS),
                       can_confirm=can_move(request, S.COMPLETED, BUSINESS), state_label=services.state_label,

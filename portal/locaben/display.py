@@ -82,3 +82,17 @@ def radar(results: dict[str, Any]) -> dict[str, Any]:
               for i, p in enumerate(periods)]
     return {"size": chart.SIZE, "center": chart.CENTER, "axes": chart.axes(), "rings": chart.rings(),
             "series": chart.series(scores), "triangle": chart.triangle}
+
+
+#: Points (1–5) at or below which an indicator counts as weak: where 「専門家に相談する」 is offered.
+WEAK_SCORE = 2
+
+
+def weak_indicators(results: dict[str, Any]) -> list[tuple[str, int]]:
+    """The indicators of the 最新期 scored WEAK_SCORE or less, as (name, points)."""
+    periods = results.get("periods") or []
+    if not periods:
+        return []
+    latest = periods[0]["indicators"]
+    return [(name, latest[key]["score"]) for key, name, _view, _unit, _higher in INDICATORS
+            if key in latest and latest[key]["score"] is not None and latest[key]["score"] <= WEAK_SCORE]

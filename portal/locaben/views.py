@@ -116,7 +116,7 @@ def _own_business():
 def _report_context(report) -> dict:
     return {"report": report, "table": display.table(report.results), "radar": display.radar(report.results),
             "inputs": report.inputs, "answers": report.sheets, "steps": sheets.step_count(report.sheets),
-            "industry": baseline.industry(report.industry_code)}
+            "industry": baseline.industry(report.industry_code), "weak": display.weak_indicators(report.results)}
 
 
 @bp.get("/reports")

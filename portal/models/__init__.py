@@ -12,7 +12,7 @@ from portal.models.connection import (Connection, ConnectionState, Decision, Pro
 from portal.models.content_state import ContentState
 from portal.models.editorial import Article, ArticleCategory, Revision, RevisionState, article_supports
 from portal.models.event import Event
-from portal.models.expert_request import (ExpertRequest, ExpertRequestRead, ExpertRequestReminder,
+from portal.models.expert_request import (ExpertProgrammeSettings, ExpertRequest, ExpertRequestRead, ExpertRequestReminder,
                                           ExpertRequestTransition, RequestFormat, RequestState)
 from portal.models.identity import ExternalIdentity, StandinCodeUse
 from portal.models.inquiry import Inquiry
@@ -45,7 +45,7 @@ __all__ += ["Job", "JobState", "JobWorker", "SiteKey"]
 __all__ += ["SearchChange"]
 __all__ += ["BusinessInvitation"]
 __all__ += ["LimitCounter", "LoginSession", "LoginThrottle"]
-__all__ += ["ExpertRequest", "ExpertRequestRead", "ExpertRequestReminder", "ExpertRequestTransition", "RequestFormat",
+__all__ += ["ExpertProgrammeSettings", "ExpertRequest", "ExpertRequestRead", "ExpertRequestReminder", "ExpertRequestTransition", "RequestFormat",
             "RequestState"]
 __all__ += ["Article", "ArticleCategory", "Revision", "RevisionState", "article_supports"]
 __all__ += ["Inquiry"]

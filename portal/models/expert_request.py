@@ -13,7 +13,8 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import clock
@@ -75,6 +76,8 @@ class ExpertRequest(Base):
     preferred_dates: Mapped[str] = mapped_column(String(500), default="")
     consented_sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
     support_id: Mapped[int | None] = mapped_column(ForeignKey("supports.id", ondelete="SET NULL"))
+    # The saved 経営カルテ the request was made from; the agency reads it only when "report" is consented.
+    benchmark_report_id: Mapped[int | None] = mapped_column(ForeignKey("benchmark_reports.id", ondelete="SET NULL"))
     fiscal_year: Mapped[int | None] = mapped_column(Integer)  # 年度 of sending: what the allowance counts
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -89,6 +92,8 @@ class ExpertRequest(Base):
     report_advice: Mapped[str] = mapped_column(Text, default="")
     report_next_steps: Mapped[str] = mapped_column(Text, default="")
     report_minutes: Mapped[int | None] = mapped_column(Integer)
+    report_photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # optional, JPEG or PNG
+    report_photo_type: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "": none
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rated_contacted: Mapped[bool | None] = mapped_column(Boolean)
     rated_useful: Mapped[bool | None] = mapped_column(Boolean)
@@ -138,3 +143,19 @@ class ExpertRequestRead(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+
+class ExpertProgrammeSettings(Base):
+    """The programme's settings as 職員 set them on their screen (one row, id 1); absent: the config's."""
+
+    __tablename__ = "expert_programme_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allowance: Mapped[int] = mapped_column(Integer)
+    allowance_it_dx: Mapped[int] = mapped_column(Integer)
+    agency_reminder_days: Mapped[str] = mapped_column(String(50))  # "3,9"
+    business_reminder_days: Mapped[int] = mapped_column(Integer)
+    expiry_days: Mapped[int] = mapped_column(Integer)
+    confirm_reminder_days: Mapped[int] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)

@@ -214,6 +214,7 @@ def _expert_request(session, owner: Owner, agency) -> int:
     request.visit_on, request.visit_time = clock.today() + timedelta(days=10), "14:00"
     request.visit_place, request.expert_name = "本社", "歩き回り専門家"
     move(session, request, RequestState.SCHEDULED, AGENCY)
+    request.report_photo, request.report_photo_type = b"walk-photo", "image/png"  # the photo routes (text: the walk reads bodies as text)
     session.commit()
     return request.id
 

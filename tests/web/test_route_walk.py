@@ -99,7 +99,7 @@ STAFF_SHOWS = {"staff_experts.index": {"A の商号"}, "staff_experts.export": {
 #: Only 職員 (the staff role): every other account gets 403.
 STAFF_ONLY = {"news.manage", "news.create", "news.edit", "news.publish", "staff_clients.index", "staff_clients.new",
                "staff_clients.edit", "staff_clients.set_active", "staff_experts.index", "staff_experts.export",
-               "staff_experts.detail",
+               "staff_experts.detail", "staff_experts.settings", "staff_experts.photo",
                "editorial.home", "editorial.support_list", "editorial.article_list", "editorial.support_edit",
                "editorial.article_new", "editorial.article_edit", "editorial.case_list", "editorial.case_edit",
                "editorial.support_new", "editorial.case_new", "editorial.audit",
