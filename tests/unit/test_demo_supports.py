@@ -97,7 +97,7 @@ def test_required_fields_are_filled_in(item):
         value = item.get(field, "missing")
         assert value is None or (isinstance(value, int) and not isinstance(value, bool)), field
     assert isinstance(item.get("updated_offset"), int) and item["updated_offset"] <= 0
-    assert item["subtitle"].startswith("こんな方に: ")
+    assert item["subtitle"].startswith("こんな方に：")  # the full-width colon of Japanese text
     assert all(isinstance(k, str) and k.strip() for k in item["keywords"])
 
 
