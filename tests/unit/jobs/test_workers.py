@@ -135,8 +135,10 @@ def queue_mails(app, addresses: list[str]) -> list[int]:
 
 
 def states(app) -> Counter:
+    """The states of the mail jobs (the scheduler's periodic jobs, such as publishing, not counted)."""
     with Session(get_db(app).engine) as session:
-        return Counter(dict(session.execute(select(Job.state, func.count(Job.id)).group_by(Job.state)).all()))
+        return Counter(dict(session.execute(select(Job.state, func.count(Job.id)).where(Job.name == "mail.deliver")
+                                            .group_by(Job.state)).all()))
 
 
 def wait_until(condition, timeout: float, log: Path) -> None:
