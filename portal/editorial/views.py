@@ -42,24 +42,23 @@ def home():
                   titles=services.titles(session, [*waiting, *mine, *planned]))
 
 
+def _titles_page(kind: str, model):
+    """The staff list of measures or cases: the newest 50, narrowed by `q` in the title."""
+    q = (request.args.get("q") or "").strip()[:100]
+    statement = select(model.id, model.title, model.updated_at).order_by(model.id.desc()).limit(50)
+    if q:
+        statement = statement.where(model.title.contains(q, autoescape=True))
+    return render("staff/list.html", kind=kind, rows=get_session().execute(statement).all(), q=q)
+
+
 @bp.get("/supports")
 def support_list():
-    session = get_session()
-    q = (request.args.get("q") or "").strip()[:100]
-    statement = select(Support.id, Support.title, Support.updated_at).order_by(Support.id.desc()).limit(50)
-    if q:
-        statement = statement.where(Support.title.contains(q, autoescape=True))
-    return render("staff/list.html", kind="support", rows=session.execute(statement).all(), q=q)
+    return _titles_page("support", Support)
 
 
 @bp.get("/cases")
 def case_list():
-    session = get_session()
-    q = (request.args.get("q") or "").strip()[:100]
-    statement = select(Case.id, Case.title, Case.updated_at).order_by(Case.id.desc()).limit(50)
-    if q:
-        statement = statement.where(Case.title.contains(q, autoescape=True))
-    return render("staff/list.html", kind="case", rows=session.execute(statement).all(), q=q)
+    return _titles_page("case", Case)
 
 
 @bp.get("/articles")
