@@ -233,6 +233,28 @@ def empty_tables(app) -> None:
 
 
 @pytest.fixture
+def silent_port():
+    """A listener that accepts every connection and never sends a byte: a database or Redis that hangs."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(100)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield server.getsockname()[1]
+    server.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.fixture
 def app(db_url, smtp_server, tmp_path):
     app = make_test_app(db_url, tmp_path / "instance", smtp_server.port)
     if db_url not in _migrated:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 import stat
-import threading
 import time
 
 import pytest
@@ -15,30 +13,8 @@ from portal.db import DatabaseUnavailable, get_db, insert_ignoring_conflict, mak
 from portal.models import LoginThrottle
 
 
-@pytest.fixture
-def silent_listener():
-    """A server that accepts connections and never says a word: a database that hangs."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(50)
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield server.getsockname()[1]
-    server.close()
-    for connection in held:
-        connection.close()
-
-
-def test_a_hanging_database_fails_within_the_connect_timeout_and_then_at_once(silent_listener):
-    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{silent_listener}/test",
+def test_a_hanging_database_fails_within_the_connect_timeout_and_then_at_once(silent_port):
+    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{silent_port}/test",
                          settings={"DB_CONNECT_TIMEOUT": 1, "DB_RETRY_SECONDS": 0.5})
     started = time.monotonic()
     with pytest.raises(OperationalError):

@@ -13,33 +13,11 @@ import pytest
 
 from portal.db import upgrade_database
 from portal.extensions import limiter
-from tests.conftest import make_test_app
+from tests.conftest import close_app, make_test_app
 from tests.helpers import submit, text
 from tests.oauth_helpers import https_client
 from tests.web.live import Visitor, fire, live_server, statuses
 from tests.web.test_accounts import login, make_user
-
-
-@pytest.fixture
-def silent_port():
-    """A listener that accepts every connection and never sends a byte."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(100)
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield server.getsockname()[1]
-    server.close()
-    for connection in held:
-        connection.close()
 
 
 def closed_port() -> int:
@@ -53,9 +31,7 @@ def hanging_database_app(silent_port, tmp_path, smtp_server):
     app = make_test_app(f"postgresql+psycopg://postgres@127.0.0.1:{silent_port}/test", tmp_path / "instance",
                         smtp_server.port, DB_CONNECT_TIMEOUT=1, DB_RETRY_SECONDS=30)
     yield app
-    from portal.db import get_db
-
-    get_db(app).engine.dispose()
+    close_app(app)
 
 
 def timed(call):
@@ -104,9 +80,7 @@ def redis_away_app(app, db_url, tmp_path, smtp_server):
                          RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}/0")
     yield away
     limiter._storage_dead = False  # the extension object is shared by every app in this process
-    from portal.db import get_db
-
-    get_db(away).engine.dispose()
+    close_app(away)
 
 
 def test_with_redis_away_nothing_rate_limited_fails_and_the_limits_hold_in_memory(redis_away_app, session, caplog):
@@ -148,6 +122,4 @@ def test_a_redis_that_never_answers_does_not_hold_the_log_in(silent_port, tmp_pa
             assert max(seconds for _response, seconds in results) < 5
     finally:
         limiter._storage_dead = False
-        from portal.db import get_db
-
-        get_db(app).engine.dispose()
+        close_app(app)
