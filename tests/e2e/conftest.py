@@ -19,9 +19,9 @@ from werkzeug.serving import make_server
 
 from portal import store
 from portal.accounts.services import create_user
-from portal.db import get_db, get_session, upgrade_database
+from portal.db import get_session, upgrade_database
 from portal.models import Role, User
-from tests.conftest import make_test_app
+from tests.conftest import close_app, make_test_app
 from tests.e2e.pages import whole_bodies
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -126,9 +126,7 @@ def live_server(fresh_database_url, smtp_server, tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        app.extensions["event_writer"].flush()
-        get_db(app).session.remove()
-        get_db(app).engine.dispose()
+        close_app(app)
 
 
 _user_numbers = itertools.count(1)
